@@ -1,0 +1,63 @@
+"""``spm run``: run scenarios' notebooks through papermill into reports/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from spm_models import config
+from spm_models.runner import load_scenarios, run_batch
+
+
+def register(subparsers) -> None:
+    """Add the ``run`` command."""
+    parser = subparsers.add_parser(
+        "run",
+        help="run scenarios through papermill and write reports/",
+        description=(
+            "Run each scenario's notebooks on a real Jupyter kernel with papermill and write "
+            "reports/<scenario>/ (executed notebooks, code-free HTML, tables, metrics.json) and "
+            "reports/index.html. Scenarios whose inputs are unchanged since their last good run "
+            "are skipped unless --force. Exit code 0: all ok; 1: some failed (listed); 2: bad "
+            "usage or an invalid scenario file."
+        ),
+    )
+    parser.add_argument(
+        "scenarios",
+        nargs="*",
+        metavar="SCENARIO.yaml",
+        help="scenario files (default: every file in scenarios/)",
+    )
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=1, help="scenarios to run in parallel (default 1)"
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="rerun scenarios even when their inputs are unchanged"
+    )
+    parser.add_argument(
+        "--reports-dir",
+        type=Path,
+        default=None,
+        help=f"where reports go (default {config.REPORTS_DIR})",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the scenarios and return the batch's exit code."""
+    if args.jobs < 1:
+        print(f"error: --jobs must be >= 1; got {args.jobs}", file=sys.stderr)
+        return 2
+    scenarios = load_scenarios(args.scenarios or None)
+    outcomes = run_batch(scenarios, jobs=args.jobs, force=args.force, reports_dir=args.reports_dir)
+    failed = [o for o in outcomes if not o.status.is_ok]
+    if failed:
+        print(f"{len(failed)} of {len(outcomes)} scenario(s) failed:", file=sys.stderr)
+        for outcome in failed:
+            print(
+                f"- {outcome.scenario}: {outcome.reason} (see {outcome.report_dir}/_failed/)",
+                file=sys.stderr,
+            )
+        return 1
+    return 0

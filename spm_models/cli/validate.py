@@ -1,0 +1,73 @@
+"""``spm validate``: check a data folder, a database or scenario files; list every problem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from spm_models.data import describe_schemas, load_company
+from spm_models.data.loaders import is_sql_url
+from spm_models.errors import InputDataError, ScenarioError
+from spm_models.scenarios import load_scenario
+
+
+def register(subparsers) -> None:
+    """Add the ``validate`` command."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="check data files or scenario files and list every problem",
+        description=(
+            "Validate a folder of company files (accounts, reps, bookings, opportunities as "
+            "CSV or Parquet), a SQLAlchemy URL, or scenario YAML files (a folder of them or "
+            "single files). Every problem is listed with file, column, row and key."
+        ),
+    )
+    parser.add_argument("targets", nargs="*", metavar="DIR_OR_SCENARIO")
+    parser.add_argument("--schema", action="store_true", help="print the data schema and exit")
+    parser.set_defaults(handler=run)
+
+
+def _check(target: str) -> list[str]:
+    path = Path(target)
+    if is_sql_url(target) or (path.is_dir() and any(path.glob("accounts.*"))):
+        try:
+            company = load_company(target)
+        except InputDataError as exc:
+            return [str(p) for p in exc.problems]
+        summary = company.summary()
+        print(
+            f"{target}: ok ({summary['accounts']:,} accounts, {summary['reps']} reps, "
+            f"{summary['bookings_rows']:,} booking rows)"
+        )
+        return []
+    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path]
+    if path.is_dir() and not files:
+        return [f"{target}: holds neither company data files nor scenario files"]
+    problems = []
+    for file in files:
+        try:
+            scenario = load_scenario(file)
+            print(f"{file}: ok (scenario {scenario.name!r}, {len(scenario.notebooks)} notebook(s))")
+        except ScenarioError as exc:
+            problems += exc.problems
+    return problems
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate each target; exit 0 when all are valid, 2 otherwise."""
+    if args.schema:
+        print(describe_schemas())
+        return 0
+    if not args.targets:
+        print("error: give a data folder, a SQL URL or scenario files", file=sys.stderr)
+        return 2
+    problems = []
+    for target in args.targets:
+        problems += _check(target)
+    if problems:
+        print(f"{len(problems)} problem(s) found:", file=sys.stderr)
+        for problem in problems:
+            print(f"- {problem}", file=sys.stderr)
+        return 2
+    return 0

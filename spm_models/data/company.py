@@ -1,0 +1,169 @@
+"""The company's four validated tables, loaded from files or SQL, or written back out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from spm_models.data.loaders import is_sql_url, read_sql_tables, read_table_file, table_path
+from spm_models.data.schema import SCHEMAS
+from spm_models.data.validate import check_foreign_keys, check_table
+from spm_models.errors import InputDataError, Problem
+
+TABLES = ("accounts", "reps", "bookings", "opportunities")
+
+
+@dataclass(frozen=True)
+class Company:
+    """A sales organisation's validated input tables.
+
+    Attributes
+    ----------
+    accounts, reps, bookings, opportunities : DataFrame
+        Tables following :mod:`spm_models.data.schema`.
+    as_of : Timestamp
+        The planning date: the last day of the last month of bookings history.
+    source : str
+        Where the data came from (folder or URL without password).
+    """
+
+    accounts: pd.DataFrame
+    reps: pd.DataFrame
+    bookings: pd.DataFrame
+    opportunities: pd.DataFrame
+    as_of: pd.Timestamp
+    source: str = "memory"
+
+    @property
+    def plan_year(self) -> int:
+        """The year being planned: the one after the last full history month."""
+        return int((self.as_of + pd.Timedelta(days=1)).year)
+
+    def summary(self) -> dict[str, object]:
+        """Headline counts, e.g. for a report header."""
+        return {
+            "accounts": len(self.accounts),
+            "reps": len(self.reps),
+            "vacant_reps": int((self.reps["status"] == "vacant").sum()),
+            "bookings_rows": len(self.bookings),
+            "open_opportunities": len(self.opportunities),
+            "history_start": str(self.bookings["period"].min().date())
+            if len(self.bookings)
+            else None,
+            "as_of": str(self.as_of.date()),
+        }
+
+
+def as_of_from_bookings(bookings: pd.DataFrame) -> pd.Timestamp:
+    """The last day of the latest month in the bookings history."""
+    if bookings.empty:
+        return pd.Timestamp.today().normalize()
+    last = pd.Timestamp(bookings["period"].max())
+    return (last + pd.offsets.MonthEnd(0)).normalize()
+
+
+def build_company(
+    raw: dict[str, pd.DataFrame],
+    sources: dict[str, str],
+    *,
+    origin: str,
+    problems: list[Problem] | None = None,
+) -> Company:
+    """Validate raw tables together (types, ranges, keys, foreign keys) into a Company.
+
+    ``problems`` already found (e.g. unreadable files, whose tables are then absent from
+    ``raw``) are reported together with those found here.
+
+    Raises
+    ------
+    InputDataError
+        Listing every problem across all tables.
+    """
+    problems = list(problems or [])
+    typed: dict[str, pd.DataFrame] = {}
+    for name in TABLES:
+        if name not in raw:
+            continue
+        frame, found = check_table(raw[name], SCHEMAS[name], source=sources[name])
+        typed[name] = frame
+        problems += found
+    if not problems:
+        problems += check_foreign_keys(typed, sources)
+    if problems:
+        raise InputDataError(problems)
+    return Company(
+        accounts=typed["accounts"],
+        reps=typed["reps"],
+        bookings=typed["bookings"],
+        opportunities=typed["opportunities"],
+        as_of=as_of_from_bookings(typed["bookings"]),
+        source=origin,
+    )
+
+
+def load_company(source: str | Path) -> Company:
+    """Load and validate a company from a folder of files or a SQLAlchemy URL.
+
+    Parameters
+    ----------
+    source : str or Path
+        A folder holding ``accounts``, ``reps``, ``bookings`` and ``opportunities`` as
+        ``.csv`` or ``.parquet`` files, or a SQLAlchemy URL (``sqlite:///company.db``,
+        ``duckdb:///company.duckdb``, ``postgresql://...``) with tables of those names.
+
+    Returns
+    -------
+    Company
+
+    Raises
+    ------
+    InputDataError
+        Every problem in every table (unreadable, empty, non-UTF-8 files included).
+    """
+    if is_sql_url(str(source)):
+        raw, sources, origin = read_sql_tables(str(source), TABLES)
+        return build_company(raw, sources, origin=origin)
+    folder = Path(source)
+    if not folder.is_dir():
+        raise InputDataError(f"data folder {str(folder)!r} does not exist", source=str(folder))
+    raw: dict[str, pd.DataFrame] = {}
+    sources: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name in TABLES:
+        try:
+            path = table_path(folder, name)
+            sources[name] = path.name
+            raw[name] = read_table_file(path)
+        except InputDataError as exc:
+            problems += exc.problems
+    return build_company(raw, sources, origin=str(folder.resolve()), problems=problems)
+
+
+def write_company(company: Company, folder: str | Path, *, fmt: str = "csv") -> Path:
+    """Write the company's tables to ``folder`` as CSV or Parquet files.
+
+    Files are first written under temporary names and then renamed, so a reader never
+    sees a half-written table.
+    """
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(
+            f"The 'fmt' parameter of write_company must be 'csv' or 'parquet'. Got {fmt!r} instead."
+        )
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in TABLES:
+        frame: pd.DataFrame = getattr(company, name)
+        final = folder / f"{name}.{fmt}"
+        tmp = folder / f".{name}.{fmt}.tmp"
+        if fmt == "csv":
+            out = frame.copy()
+            for col in out.columns:
+                if pd.api.types.is_datetime64_any_dtype(out[col]):
+                    out[col] = out[col].dt.strftime("%Y-%m-%d")
+            out.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+        tmp.replace(final)
+    return folder

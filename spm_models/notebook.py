@@ -1,0 +1,172 @@
+"""What every notebook does first: resolve its data, load it once, and write results.
+
+Notebooks stay thin: they call :meth:`NotebookSession.open` with their standard parameters,
+then hand result tables and headline metrics to the session, which writes them where the
+runner (or an interactive user) expects them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from spm_models import config
+from spm_models.data import Company, generate_company, load_company, write_company
+
+DEFAULT_SAMPLE = {"seed": 42, "n_accounts": 5000, "n_reps": 60}
+
+
+def sample_dir(seed: int, n_accounts: int, n_reps: int) -> Path:
+    """The cache folder of one generated sample company."""
+    return config.DATA_DIR / f"sample-s{seed}-a{n_accounts}-r{n_reps}"
+
+
+def ensure_sample(seed: int = 42, n_accounts: int = 5000, n_reps: int = 60) -> Path:
+    """Generate the sample company into its cache folder unless it is already there.
+
+    Safe when several processes ask at once: each writes a private folder and renames it.
+    """
+    target = sample_dir(seed, n_accounts, n_reps)
+    if (target / "opportunities.csv").exists():
+        return target
+    tmp = target.with_name(f".{target.name}.{np.random.default_rng().integers(1 << 30)}")
+    write_company(generate_company(seed, n_accounts, n_reps), tmp)
+    try:
+        tmp.rename(target)
+    except OSError:  # another process got there first; its copy is identical
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+@dataclass
+class NotebookSession:
+    """A notebook's data and output folder.
+
+    Attributes
+    ----------
+    scenario : str
+        Scenario name (``"interactive"`` outside the runner).
+    notebook : str
+        The notebook's stem, e.g. ``"01_data_overview"``.
+    company : Company
+        The loaded, validated company.
+    output_dir : Path
+        Where tables (``tables/*.csv``) and ``metrics.json`` go.
+    """
+
+    scenario: str
+    notebook: str
+    company: Company
+    output_dir: Path
+    written: list[str] = field(default_factory=list)
+
+    @classmethod
+    def open(
+        cls, scenario: str, data_source: str, output_dir: str, *, notebook: str
+    ) -> NotebookSession:
+        """Load the company named by ``data_source`` and prepare ``output_dir``.
+
+        Parameters
+        ----------
+        scenario : str
+            Scenario name.
+        data_source : str
+            A folder of company files, a SQLAlchemy URL, or ``""`` for the built-in sample
+            company (generated on first use).
+        output_dir : str
+            Folder for results; ``""`` means ``reports/_interactive/<notebook>``.
+        notebook : str
+            The calling notebook's stem.
+        """
+        source = data_source or str(ensure_sample(**DEFAULT_SAMPLE))
+        company = load_company(source)
+        out = Path(output_dir) if output_dir else config.REPORTS_DIR / "_interactive"
+        (out / "tables").mkdir(parents=True, exist_ok=True)
+        return cls(scenario=scenario, notebook=notebook, company=company, output_dir=out)
+
+    def table(self, name: str, frame: pd.DataFrame) -> Path:
+        """Write a result table as ``tables/<name>.csv`` and return its path."""
+        path = self.output_dir / "tables" / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        self.written.append(path.name)
+        return path
+
+    def read_table(self, name: str) -> pd.DataFrame | None:
+        """Read a table an earlier notebook of the same run wrote, or ``None``."""
+        path = self.output_dir / "tables" / f"{name}.csv"
+        return pd.read_csv(path) if path.exists() else None
+
+    def metrics(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Merge headline figures into ``metrics.json`` and return the merged dict."""
+        path = self.output_dir / "metrics.json"
+        merged = json.loads(path.read_text()) if path.exists() else {}
+        merged.update({k: _jsonable(v) for k, v in values.items()})
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(merged, indent=2, sort_keys=True))
+        tmp.replace(path)
+        return merged
+
+    def show(self, fig, alt: str | None = None) -> None:
+        """Display a Matplotlib figure as PNG with alt text (its title unless given), then close it.
+
+        The alt text travels in the output's metadata, so the HTML report can use it.
+        """
+        from IPython.display import Image, display
+
+        title = alt or fig_title(fig)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        display(Image(data=buf.getvalue()), metadata={"image/png": {"alt": title}})
+
+
+def fig_title(fig) -> str:
+    """The figure's suptitle or its axes' titles, as one alt-text string."""
+    suptitle = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    return suptitle or "; ".join(titles) or "Chart"
+
+
+def strip_outputs(path: str | Path) -> bool:
+    """Remove outputs and execution counts from a notebook in place; True if it changed."""
+    import nbformat
+
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    changed = False
+    for cell in nb.cells:
+        if cell.cell_type == "code" and (cell.outputs or cell.execution_count is not None):
+            cell.outputs, cell.execution_count, changed = [], None, True
+    if changed:
+        nbformat.write(nb, path)
+    return changed
+
+
+if __name__ == "__main__":  # python -m spm_models.notebook strip notebooks/*.ipynb
+    import sys
+
+    if len(sys.argv) < 3 or sys.argv[1] != "strip":
+        sys.exit("usage: python -m spm_models.notebook strip NOTEBOOK...")
+    for arg in sys.argv[2:]:
+        if strip_outputs(arg):
+            print(f"stripped {arg}")

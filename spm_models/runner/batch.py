@@ -1,0 +1,108 @@
+"""Run many scenarios, in parallel processes, isolating failures, then rebuild the index."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from spm_models import config
+from spm_models.errors import ScenarioError
+from spm_models.reporting.index import write_index
+from spm_models.runner.execute import run_scenario
+from spm_models.runner.outcome import RunStatus, ScenarioOutcome
+from spm_models.scenarios import Scenario, discover_scenarios, load_scenario
+
+
+def load_scenarios(paths: Sequence[str | Path] | None = None) -> list[Scenario]:
+    """Load and validate scenario files (all of ``scenarios/`` by default).
+
+    Raises
+    ------
+    ScenarioError
+        Listing the problems of every invalid file, or duplicate scenario names.
+    """
+    files = [Path(p) for p in paths] if paths else discover_scenarios()
+    if not files:
+        raise ScenarioError("(none)", f"no scenario files found in {config.SCENARIOS_DIR}")
+    scenarios, problems = [], []
+    for path in files:
+        try:
+            scenarios.append(load_scenario(path))
+        except ScenarioError as exc:
+            problems += exc.problems
+    seen: dict[str, Path] = {}
+    for sc in scenarios:
+        if sc.name in seen:
+            problems.append(
+                f"{sc.path.name}: name: {sc.name!r} is already used by {seen[sc.name].name}"
+            )
+        seen[sc.name] = sc.path
+    if problems:
+        raise ScenarioError(", ".join(p.stem for p in files), problems)
+    return scenarios
+
+
+def _print_progress(done: int, total: int, outcome: ScenarioOutcome) -> None:
+    detail = f" ({outcome.reason})" if outcome.status is RunStatus.FAILED else ""
+    if outcome.status is RunStatus.SKIPPED:
+        detail = " (unchanged; --force reruns it)"
+    print(
+        f"[{done}/{total}] {outcome.scenario}: {outcome.status} in {outcome.seconds:.1f} s{detail}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def run_batch(
+    scenarios: Sequence[Scenario],
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    reports_dir: Path | None = None,
+    progress: Callable[[int, int, ScenarioOutcome], None] | None = _print_progress,
+) -> list[ScenarioOutcome]:
+    """Run scenarios (``jobs`` at a time) and write ``reports/index.html``.
+
+    A failing scenario never stops the others. Outcomes come back in the input order.
+    """
+    if jobs < 1:
+        raise ValueError(f"The 'jobs' parameter of run_batch must be >= 1. Got {jobs!r} instead.")
+    reports_dir = Path(reports_dir or config.REPORTS_DIR)
+    total = len(scenarios)
+    outcomes: dict[str, ScenarioOutcome] = {}
+    print(f"running {total} scenario(s) with {min(jobs, total)} job(s)", file=sys.stderr)
+    clock = time.perf_counter()
+    if jobs == 1 or total == 1:
+        for sc in scenarios:
+            outcomes[sc.name] = run_scenario(sc, reports_dir, force=force)
+            if progress:
+                progress(len(outcomes), total, outcomes[sc.name])
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, total)) as pool:
+            futures = {
+                pool.submit(run_scenario, sc, reports_dir, force=force): sc for sc in scenarios
+            }
+            for future in as_completed(futures):
+                sc = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as exc:  # a worker that died still must not stop the rest
+                    outcome = ScenarioOutcome(
+                        sc.name,
+                        RunStatus.FAILED,
+                        0.0,
+                        reports_dir / sc.name,
+                        reason=f"worker crashed: {exc!r}",
+                    )
+                outcomes[sc.name] = outcome
+                if progress:
+                    progress(len(outcomes), total, outcome)
+    write_index(reports_dir)
+    print(
+        f"done in {time.perf_counter() - clock:.1f} s; index: {reports_dir / 'index.html'}",
+        file=sys.stderr,
+    )
+    return [outcomes[sc.name] for sc in scenarios]

@@ -1,0 +1,64 @@
+"""Shared fixtures: a tiny generated company, its files, and a papermill notebook runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spm_models import config
+from spm_models.data import Company, generate_company, write_company
+
+TINY = {"seed": 7, "n_accounts": 400, "n_reps": 8}
+SHARED_DATA = config.SHARED_DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def tiny_company() -> Company:
+    """A small sample company (400 accounts, 8 reps); do not modify its frames."""
+    return generate_company(**TINY)
+
+
+@pytest.fixture(scope="session")
+def tiny_company_dir(tiny_company: Company, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny company written as CSV files."""
+    return write_company(tiny_company, tmp_path_factory.mktemp("tiny_company"))
+
+
+@pytest.fixture
+def run_notebook(tmp_path: Path, tiny_company_dir: Path):
+    """Run ``notebooks/<name>.ipynb`` under papermill on a real kernel; return its output dir.
+
+    The executed notebook is saved as ``<output dir>/<name>.ipynb``.
+    """
+    import papermill
+
+    def _run(name: str, parameters: dict | None = None, *, output_dir: Path | None = None) -> Path:
+        out = output_dir or tmp_path / "out"
+        out.mkdir(parents=True, exist_ok=True)
+        papermill.execute_notebook(
+            str(config.NOTEBOOKS_DIR / f"{name}.ipynb"),
+            str(out / f"{name}.ipynb"),
+            parameters={
+                "scenario": "test",
+                "data_source": str(tiny_company_dir),
+                "output_dir": str(out),
+                "interactive": False,
+                **(parameters or {}),
+            },
+            kernel_name=config.KERNEL_NAME,
+            cwd=str(config.NOTEBOOKS_DIR),
+            progress_bar=False,
+        )
+        return out
+
+    return _run
+
+
+@pytest.fixture
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Point the data cache and reports folders at a temporary place."""
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    monkeypatch.setattr(config, "DATA_DIR", data)
+    monkeypatch.setattr(config, "REPORTS_DIR", reports)
+    return {"data": data, "reports": reports}
