@@ -57,3 +57,48 @@ def test_format_value() -> None:
 def test_empty_index(tmp_path: Path) -> None:
     page = write_index(tmp_path).read_text()
     assert "0 scenario(s)" in page
+
+
+def _fake_report(reports: Path, name: str, metrics: dict) -> None:
+    import json
+
+    folder = reports / name
+    folder.mkdir(parents=True)
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    (folder / "stamp.json").write_text(
+        json.dumps({"status": "ok", "finished": "2026-01-01T10:00:00+00:00", "seconds": 12.0})
+    )
+
+
+def test_compare_highlights_better_and_worse(tmp_path: Path) -> None:
+    from spm_models.cli import main
+
+    reports = tmp_path / "reports"
+    _fake_report(
+        reports,
+        "base",
+        {
+            "incentives.total_cost": 1_000_000.0,
+            "quota.total": 5e7,
+            "territory.balance_cv_after": 0.05,
+        },
+    )
+    _fake_report(
+        reports,
+        "alt",
+        {
+            "incentives.total_cost": 1_200_000.0,
+            "quota.total": 6e7,
+            "territory.balance_cv_after": 0.03,
+        },
+    )
+    out = tmp_path / "cmp.html"
+    assert main(["compare", "base", "alt", "--reports-dir", str(reports), "--out", str(out)]) == 0
+    page = out.read_text()
+    assert '<td class="worse">$1.2M</td>' in page  # higher cost is worse
+    assert '<td class="better">3.0%</td>' in page  # lower workload CV is better
+    assert "<td>$60.0M</td>" in page  # total quota: neither better nor worse
+    assert 'alt="Money figures by scenario"' in page
+    assert main(["compare", "base", "missing", "--reports-dir", str(reports)]) == 2
+    index = write_index(reports).read_text()
+    assert "Scenario comparison" in index and "2026-01-01 10:00" in index

@@ -18,8 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sample",
     "validate",
     "run",
-    "quota",
-    "payout",
+    "compare",
 )
 
 #: Exit codes shared by every command.

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from spm_models import config
 from spm_models.runner import load_scenarios, run_batch
+from spm_models.runner.dask_backend import connect
 
 
 def register(subparsers) -> None:
@@ -41,6 +42,17 @@ def register(subparsers) -> None:
         default=None,
         help=f"where reports go (default {config.REPORTS_DIR})",
     )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask",
+        action="store_true",
+        help="run scenarios as tasks on a local Dask cluster (--jobs workers)",
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run scenarios on an existing Dask cluster, e.g. tcp://host:8786",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -50,7 +62,27 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --jobs must be >= 1; got {args.jobs}", file=sys.stderr)
         return 2
     scenarios = load_scenarios(args.scenarios or None)
-    outcomes = run_batch(scenarios, jobs=args.jobs, force=args.force, reports_dir=args.reports_dir)
+    client = None
+    if args.dask or args.scheduler:
+        try:
+            client = connect(args.scheduler, n_workers=args.jobs)
+        except (ImportError, OSError, TimeoutError) as exc:
+            print(f"error: cannot start or reach Dask: {exc}", file=sys.stderr)
+            return 2
+    try:
+        outcomes = run_batch(
+            scenarios,
+            jobs=args.jobs,
+            force=args.force,
+            reports_dir=args.reports_dir,
+            dask_client=client,
+        )
+    finally:
+        if client is not None:
+            cluster = client.cluster if args.dask else None
+            client.close()
+            if cluster is not None:
+                cluster.close()
     failed = [o for o in outcomes if not o.status.is_ok]
     if failed:
         print(f"{len(failed)} of {len(outcomes)} scenario(s) failed:", file=sys.stderr)

@@ -13,21 +13,26 @@ class Headline:
     key: str
     label: str
     fmt: str  # "usd", "pct", "int", "ratio", "num", "text"
+    better: str | None = None  # "higher", "lower" or None when neither is better
 
 
 HEADLINES: tuple[Headline, ...] = (
     Headline("overview.accounts", "Accounts", "int"),
-    Headline("overview.bookings_last_12m", "Bookings, last 12 months", "usd"),
-    Headline("overview.workload_cv_current", "Workload CV, current alignment", "pct"),
-    Headline("territory.balance_cv_after", "Workload CV, optimised alignment", "pct"),
-    Headline("territory.gap", "Alignment optimality gap", "pct"),
-    Headline("territory.accounts_moved_share", "Accounts moved", "pct"),
+    Headline("overview.bookings_last_12m", "Bookings, last 12 months", "usd", "higher"),
+    Headline("overview.workload_cv_current", "Workload CV, current alignment", "pct", "lower"),
+    Headline("territory.balance_cv_after", "Workload CV, optimised alignment", "pct", "lower"),
+    Headline("territory.travel_km_after", "Weighted travel, optimised", "num", "lower"),
+    Headline("territory.gap", "Alignment optimality gap", "pct", "lower"),
+    Headline("territory.accounts_moved_share", "Accounts moved", "pct", "lower"),
     Headline("quota.total", "Total quota", "usd"),
-    Headline("quota.expected_share_at_or_above", "Reps expected at or above quota", "pct"),
-    Headline("capacity.hires_needed", "Hires needed", "int"),
-    Headline("forecast.next_year_total", "Bookings forecast, next year", "usd"),
-    Headline("incentives.total_cost", "Expected incentive cost", "usd"),
-    Headline("incentives.cost_of_sales", "Incentive cost of sales", "pct"),
+    Headline(
+        "quota.expected_share_at_or_above", "Reps expected at or above quota", "pct", "higher"
+    ),
+    Headline("capacity.hires_needed", "Hires needed", "int", "lower"),
+    Headline("capacity.target_gap", "Capacity short of target", "usd", "lower"),
+    Headline("forecast.next_year_total", "Bookings forecast, next year", "usd", "higher"),
+    Headline("incentives.total_cost", "Expected incentive cost", "usd", "lower"),
+    Headline("incentives.cost_of_sales", "Incentive cost of sales", "pct", "lower"),
 )
 
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from spm_models.reporting.compare import comparison_html, comparison_table
 from spm_models.reporting.formatting import HEADLINES, format_value
 from spm_models.reporting.html import page, stamp_header
 
@@ -109,6 +110,10 @@ def _scenario_title(folder: Path) -> str | None:
     return html.unescape(text[start + 7 : text.find("</title>")]) if start >= 0 else None
 
 
+def _readable_time(iso: str) -> str:
+    return iso.replace("T", " ").replace("+00:00", "")[:16]
+
+
 def write_index(reports_dir: Path) -> Path:
     """Write ``reports/index.html``: status, time, duration and headline figures per scenario."""
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -139,7 +144,7 @@ def write_index(reports_dir: Path) -> Path:
             f"<td>{html.escape(format_value(run['metrics'].get(h.key), h.fmt))}</td>" for h in shown
         )
         rows.append(
-            f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(when)}</td>"
+            f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(_readable_time(when))}</td>"
             f"<td>{seconds}</td>{figures}</tr>"
         )
     body = (
@@ -151,6 +156,11 @@ def write_index(reports_dir: Path) -> Path:
         + "".join(rows)
         + "</tbody></table></div>"
     )
+    good = {r["name"]: r["metrics"] for r in runs if r["stamp"] and r["metrics"]}
+    if len(good) >= 2:
+        table = comparison_table(good)
+        if not table.empty:
+            body += "<h2>Scenario comparison</h2>" + comparison_html(table)
     out = reports_dir / "index.html"
     tmp = out.with_suffix(".html.tmp")
     tmp.write_text(page("Planning scenarios", body), encoding="utf-8")

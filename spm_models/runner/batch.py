@@ -11,7 +11,9 @@ from pathlib import Path
 from spm_models import config
 from spm_models.errors import ScenarioError
 from spm_models.reporting.index import write_index
-from spm_models.runner.execute import run_scenario
+from spm_models.runner.dask_backend import run_batch_on_dask
+from spm_models.runner.execute import is_current, run_scenario, skipped
+from spm_models.runner.fingerprint import fingerprint
 from spm_models.runner.outcome import RunStatus, ScenarioOutcome
 from spm_models.scenarios import Scenario, discover_scenarios, load_scenario
 
@@ -63,19 +65,57 @@ def run_batch(
     force: bool = False,
     reports_dir: Path | None = None,
     progress: Callable[[int, int, ScenarioOutcome], None] | None = _print_progress,
+    dask_client=None,
 ) -> list[ScenarioOutcome]:
     """Run scenarios (``jobs`` at a time) and write ``reports/index.html``.
 
     A failing scenario never stops the others. Outcomes come back in the input order.
+
+    Parameters
+    ----------
+    scenarios : sequence of Scenario
+        Validated scenarios.
+    jobs : int
+        Local worker processes (ignored when ``dask_client`` is given).
+    force : bool
+        Rerun scenarios whose inputs are unchanged since their last good run.
+    reports_dir : Path, optional
+        Default ``reports/``.
+    progress : callable, optional
+        Called as ``progress(done, total, outcome)`` after each scenario.
+    dask_client : distributed.Client, optional
+        Run each scenario as a task on this Dask cluster instead of local processes.
     """
     if jobs < 1:
         raise ValueError(f"The 'jobs' parameter of run_batch must be >= 1. Got {jobs!r} instead.")
     reports_dir = Path(reports_dir or config.REPORTS_DIR)
     total = len(scenarios)
     outcomes: dict[str, ScenarioOutcome] = {}
-    print(f"running {total} scenario(s) with {min(jobs, total)} job(s)", file=sys.stderr)
+    where = (
+        f"on Dask ({dask_client.scheduler.address})"
+        if dask_client is not None
+        else (f"with {min(jobs, total)} job(s)")
+    )
+    print(f"running {total} scenario(s) {where}", file=sys.stderr)
     clock = time.perf_counter()
-    if jobs == 1 or total == 1:
+    if dask_client is not None:
+        todo = []
+        for sc in scenarios:  # the cache is decided here, so workers need no report history
+            stamp = fingerprint(sc)
+            if not force and is_current(sc, reports_dir / sc.name, stamp["inputs_sha256"]):
+                outcomes[sc.name] = skipped(sc, reports_dir)
+                if progress:
+                    progress(len(outcomes), total, outcomes[sc.name])
+            else:
+                todo.append(sc)
+        done_before = len(outcomes)
+        outcomes |= run_batch_on_dask(
+            todo,
+            dask_client,
+            reports_dir=reports_dir,
+            progress=(lambda i, n, o: progress(done_before + i, total, o)) if progress else None,
+        )
+    elif jobs == 1 or total == 1:
         for sc in scenarios:
             outcomes[sc.name] = run_scenario(sc, reports_dir, force=force)
             if progress:

@@ -79,6 +79,17 @@ def is_current(scenario: Scenario, report_dir: Path, inputs_sha: str | None) -> 
     return stamp.get("inputs_sha256") == inputs_sha and stamp.get("status") == "ok"
 
 
+def skipped(scenario: Scenario, reports_dir: Path) -> ScenarioOutcome:
+    """The outcome of a scenario whose report is current."""
+    return ScenarioOutcome(
+        scenario.name,
+        RunStatus.SKIPPED,
+        0.0,
+        reports_dir / scenario.name,
+        reason="inputs unchanged since the last good run",
+    )
+
+
 def _swap_in(tmp: Path, final: Path) -> None:
     """Replace ``final`` by ``tmp`` with renames only (the old copy is removed afterwards)."""
     old = None

@@ -1,0 +1,45 @@
+"""Scenarios as tasks on a real Dask LocalCluster behave as local runs do."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spm_models import config
+from spm_models.runner import RunStatus, load_scenarios, run_batch
+
+distributed = pytest.importorskip("distributed")
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("dask")]
+TESTS_SCENARIOS = config.PROJECT_ROOT / "tests" / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed.Client(cluster) as dask_client:
+        yield dask_client
+    cluster.close()
+
+
+def test_batch_on_local_cluster_isolates_failure_and_caches(client, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    scenarios = load_scenarios([TESTS_SCENARIOS / "tiny.yaml", TESTS_SCENARIOS / "failing.yaml"])
+    outcomes = {o.scenario: o for o in run_batch(scenarios, reports_dir=reports,
+                                                 dask_client=client)}
+    assert outcomes["tiny"].status is RunStatus.OK
+    assert outcomes["tiny"].report_dir == reports / "tiny"
+    assert json.loads((reports / "tiny" / "metrics.json").read_text())["overview.accounts"] == 400
+    assert (reports / "tiny" / "01_data_overview.html").exists()
+    failed = outcomes["failing"]
+    assert failed.status is RunStatus.FAILED and failed.cell is not None
+    assert "failing" == failed.scenario and "unknown region 'Atlantis'" in failed.reason
+    assert (reports / "failing" / "_failed" / "01_data_overview.ipynb").exists()
+    assert not (reports / "failing" / "stamp.json").exists()
+    assert not list(reports.glob(".tmp-*"))
+    # The cache is decided on the client: unchanged inputs are not even submitted.
+    again = run_batch(scenarios[:1], reports_dir=reports, dask_client=client)[0]
+    assert again.status is RunStatus.SKIPPED
