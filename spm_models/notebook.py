@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pandas as pd
 
 from spm_models import config
 from spm_models.data import Company, generate_company, load_company, write_company
+from spm_models.data.privacy import ANONYMISE_ENV, anonymise_reps
 
 DEFAULT_SAMPLE = {"seed": 42, "n_accounts": 5000, "n_reps": 60}
 
@@ -98,6 +100,8 @@ class NotebookSession:
         """
         source = data_source or str(ensure_sample(**DEFAULT_SAMPLE))
         company = load_company(source)
+        if os.environ.get(ANONYMISE_ENV) == "1":
+            company = anonymise_reps(company)
         out = Path(output_dir) if output_dir else config.REPORTS_DIR / "_interactive"
         (out / "tables").mkdir(parents=True, exist_ok=True)
         return cls(scenario=scenario, notebook=notebook, company=company, output_dir=out)
@@ -114,10 +118,15 @@ class NotebookSession:
         path = self.output_dir / "tables" / f"{name}.csv"
         return pd.read_csv(path) if path.exists() else None
 
+    def read_metrics(self) -> dict[str, Any]:
+        """The headline figures earlier notebooks of this run wrote (empty if none)."""
+        path = self.output_dir / "metrics.json"
+        return json.loads(path.read_text()) if path.exists() else {}
+
     def metrics(self, values: dict[str, Any]) -> dict[str, Any]:
         """Merge headline figures into ``metrics.json`` and return the merged dict."""
         path = self.output_dir / "metrics.json"
-        merged = json.loads(path.read_text()) if path.exists() else {}
+        merged = self.read_metrics()
         merged.update({k: _jsonable(v) for k, v in values.items()})
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(merged, indent=2, sort_keys=True))

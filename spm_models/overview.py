@@ -153,3 +153,27 @@ def pipeline_by_stage(company: Company) -> pd.DataFrame:
     total = out["amount"].sum()
     out["share"] = out["amount"] / total if total > 0 else 0.0
     return out.reset_index()
+
+
+def balance_extremes(balance: pd.DataFrame, metric: str = "workload", n: int = 5) -> pd.DataFrame:
+    """The ``n`` most and ``n`` least loaded staffed territories by ``metric``."""
+    staffed = balance[balance["status"] != "vacant"].sort_values(metric, ascending=False)
+    if len(staffed) <= 2 * n:
+        return staffed.reset_index(drop=True)
+    return pd.concat([staffed.head(n), staffed.tail(n)]).reset_index(drop=True)
+
+
+def format_balance_table(balance: pd.DataFrame) -> pd.DataFrame:
+    """A territory table for people: names, counts with separators, money in USD, index as %."""
+    return pd.DataFrame(
+        {
+            "Territory": balance["rep_id"],
+            "Rep": balance["rep_name"],
+            "Region": balance["region"],
+            "Accounts": balance["accounts"].map("{:,}".format),
+            "Calls per year": balance["workload"].map("{:,.0f}".format),
+            "Workload vs mean": balance["workload_index"].map("{:.0%}".format),
+            "Potential": balance["potential"].map("${:,.0f}".format),
+            "Bookings, 12 months": balance["bookings_12m"].map("${:,.0f}".format),
+        }
+    )

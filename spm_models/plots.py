@@ -155,3 +155,41 @@ def plot_pipeline(stages: pd.DataFrame, *, ax=None):
     ax.set_xlabel("Open pipeline (USD millions)")
     ax.set_title("Open pipeline by stage")
     return fig
+
+
+def plot_scorecard(metrics: dict, *, ax=None):
+    """The scenario at a glance: forecast against quota (with interval) and the bookings base.
+
+    Bars are drawn only for the figures present; returns ``None`` when there are none.
+    """
+    bars = [
+        ("Bookings, last 12 months", metrics.get("overview.bookings_last_12m"), None),
+        (
+            "Forecast, next year",
+            metrics.get("forecast.next_year_total"),
+            (metrics.get("forecast.next_year_lower"), metrics.get("forecast.next_year_upper")),
+        ),
+        ("Total quota", metrics.get("quota.total"), None),
+        ("Bookings capacity", metrics.get("capacity.bookings_capacity"), None),
+    ]
+    bars = [b for b in bars if isinstance(b[1], int | float)]
+    if not bars:
+        return None
+    fig, ax = _axes(ax, figsize=(8, 0.9 + 0.6 * len(bars)))
+    for y, (_label, value, interval) in enumerate(bars):
+        ax.barh(y, value / 1e6, color="#4C72B0" if interval is None else "#55A868")
+        if interval and all(isinstance(v, int | float) for v in interval):
+            ax.errorbar(
+                value / 1e6,
+                y,
+                xerr=[[(value - interval[0]) / 1e6], [(interval[1] - value) / 1e6]],
+                color="black",
+                capsize=5,
+            )
+        ax.text(value / 1e6, y, f"  ${value / 1e6:,.1f}M", va="center", fontsize=9)
+    ax.set_yticks(range(len(bars)))
+    ax.set_yticklabels([b[0] for b in bars])
+    ax.invert_yaxis()
+    ax.set_xlabel("USD millions")
+    ax.set_title("Bookings, forecast (with interval), quota and capacity")
+    return fig

@@ -8,7 +8,7 @@ raised as one :class:`~spm_models.errors.ScenarioError` naming the file and key.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,14 @@ from spm_models.errors import ScenarioError
 
 #: Parameters every notebook has; the runner sets them, so a scenario may not.
 STANDARD_PARAMETERS = ("scenario", "data_source", "output_dir", "interactive")
-TOP_KEYS = {"name": str, "title": str, "description": str, "data": dict, "notebooks": dict}
+TOP_KEYS = {
+    "name": str,
+    "title": str,
+    "description": str,
+    "data": dict,
+    "notebooks": dict,
+    "anonymise": bool,
+}
 REQUIRED_TOP = ("name", "title", "data", "notebooks")
 DATA_KEYS = {
     "sample": {"source": str, "seed": int, "accounts": int, "reps": int},
@@ -71,6 +78,8 @@ class Scenario:
         Notebook stems in run order, each with its parameter values.
     path : Path
         The scenario file.
+    anonymise : bool
+        Replace rep names by pseudonyms in every notebook and report.
     """
 
     name: str
@@ -79,7 +88,7 @@ class Scenario:
     data: DataSource
     notebooks: list[tuple[str, dict[str, Any]]]
     path: Path
-    problems: list[str] = field(default_factory=list, compare=False)
+    anonymise: bool = False
 
 
 def _display(path: Path) -> str:
@@ -255,6 +264,7 @@ def load_scenario(path: str | Path, *, notebooks_dir: Path | None = None) -> Sce
         data=data,
         notebooks=notebooks,
         path=path.resolve(),
+        anonymise=bool(raw.get("anonymise", False)),
     )
 
 

@@ -42,6 +42,11 @@ def register(subparsers) -> None:
         default=None,
         help=f"where reports go (default {config.REPORTS_DIR})",
     )
+    parser.add_argument(
+        "--anonymise",
+        action="store_true",
+        help="replace rep names by pseudonyms in every report (for wider circulation)",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--dask",
@@ -76,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
             force=args.force,
             reports_dir=args.reports_dir,
             dask_client=client,
+            anonymise=args.anonymise,
         )
     finally:
         if client is not None:

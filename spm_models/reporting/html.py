@@ -87,9 +87,7 @@ def _render_output(output, *, show_errors: bool) -> str:
         return f'<div class="table-wrap">{data["text/html"]}</div>'
     if "text/markdown" in data:
         return _markdown(data["text/markdown"])
-    if "text/plain" in data and kind == "execute_result":
-        return f"<pre>{html.escape(data['text/plain'])}</pre>"
-    return ""
+    return ""  # plain-text reprs (paths, objects) are for analysts, not for the report
 
 
 def render_notebook_html(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -66,6 +67,7 @@ def run_batch(
     reports_dir: Path | None = None,
     progress: Callable[[int, int, ScenarioOutcome], None] | None = _print_progress,
     dask_client=None,
+    anonymise: bool = False,
 ) -> list[ScenarioOutcome]:
     """Run scenarios (``jobs`` at a time) and write ``reports/index.html``.
 
@@ -85,7 +87,11 @@ def run_batch(
         Called as ``progress(done, total, outcome)`` after each scenario.
     dask_client : distributed.Client, optional
         Run each scenario as a task on this Dask cluster instead of local processes.
+    anonymise : bool
+        Anonymise rep names in every scenario (as the scenario key ``anonymise`` does).
     """
+    if anonymise:
+        scenarios = [dataclasses.replace(sc, anonymise=True) for sc in scenarios]
     if jobs < 1:
         raise ValueError(f"The 'jobs' parameter of run_batch must be >= 1. Got {jobs!r} instead.")
     reports_dir = Path(reports_dir or config.REPORTS_DIR)

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from spm_models import config
+from spm_models.data.privacy import ANONYMISE_ENV
 from spm_models.notebook import ensure_sample
 from spm_models.reporting.html import render_notebook_html
 from spm_models.reporting.index import write_scenario_page
@@ -182,6 +183,8 @@ def run_scenario(
     stamp["started"] = _now()
     executed: Path | None = None
     current = None
+    previous_env = os.environ.get(ANONYMISE_ENV)
+    os.environ[ANONYMISE_ENV] = "1" if scenario.anonymise else "0"  # inherited by kernels
     try:
         data_source = resolve_data_source(scenario)
         for stem, params in scenario.notebooks:
@@ -246,3 +249,7 @@ def run_scenario(
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if previous_env is None:
+            os.environ.pop(ANONYMISE_ENV, None)
+        else:
+            os.environ[ANONYMISE_ENV] = previous_env

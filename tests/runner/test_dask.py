@@ -28,15 +28,16 @@ def client():
 def test_batch_on_local_cluster_isolates_failure_and_caches(client, tmp_path: Path) -> None:
     reports = tmp_path / "reports"
     scenarios = load_scenarios([TESTS_SCENARIOS / "tiny.yaml", TESTS_SCENARIOS / "failing.yaml"])
-    outcomes = {o.scenario: o for o in run_batch(scenarios, reports_dir=reports,
-                                                 dask_client=client)}
+    outcomes = {
+        o.scenario: o for o in run_batch(scenarios, reports_dir=reports, dask_client=client)
+    }
     assert outcomes["tiny"].status is RunStatus.OK
     assert outcomes["tiny"].report_dir == reports / "tiny"
     assert json.loads((reports / "tiny" / "metrics.json").read_text())["overview.accounts"] == 400
     assert (reports / "tiny" / "01_data_overview.html").exists()
     failed = outcomes["failing"]
     assert failed.status is RunStatus.FAILED and failed.cell is not None
-    assert "failing" == failed.scenario and "unknown region 'Atlantis'" in failed.reason
+    assert failed.scenario == "failing" and "unknown region 'Atlantis'" in failed.reason
     assert (reports / "failing" / "_failed" / "01_data_overview.ipynb").exists()
     assert not (reports / "failing" / "stamp.json").exists()
     assert not list(reports.glob(".tmp-*"))
