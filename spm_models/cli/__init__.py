@@ -19,6 +19,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "run",
     "compare",
+    "quota",
+    "payout",
 )
 
 #: Exit codes shared by every command.
