@@ -1,0 +1,219 @@
+"""Evaluate a plan's components on year-to-date figures, vectorised over rows.
+
+Shared by the payout engine (rows = participant x payout period) and the cost model
+(rows = simulated rep-years), so a statement and a cost simulation apply the same rules.
+
+Order of rules per component: rate table or payout curve -> threshold -> gate -> component
+cap; then the plan cap on the sum of components. Each adjustment is kept for the trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from spm_models.incentives.money import FACTOR_SCALE, decimal_to_cents, factor_units, mul_div
+from spm_models.incentives.plan import Basis, Cap, Measure, PayoutType, Plan
+from spm_models.incentives.rates import (
+    TierEvaluation,
+    attainment_units,
+    curve_value,
+    evaluate_rate_table,
+    reaches,
+    tier_starts_cents,
+)
+
+
+@dataclass(frozen=True)
+class ComponentInputs:
+    """Per-row figures for one measure.
+
+    Attributes
+    ----------
+    credit : ndarray of int64
+        Year-to-date credited amount, cents.
+    quota : ndarray of int64
+        Year-to-date quota, cents.
+    target : ndarray of int64
+        Year-to-date target incentive of the component (target incentive x weight, prorated
+        for time on plan), cents; the base of a bonus curve.
+    annual_target : ndarray of int64
+        Full-year target incentive x weight, cents (for the base commission rate).
+    annual_quota : ndarray of int64
+        Full-year quota, cents (for the base commission rate).
+    """
+
+    credit: np.ndarray
+    quota: np.ndarray
+    target: np.ndarray
+    annual_target: np.ndarray
+    annual_quota: np.ndarray
+
+
+@dataclass(frozen=True)
+class ComponentOutcome:
+    """How one component's year-to-date earnings were reached, row by row (cents)."""
+
+    measure: Measure
+    credit: np.ndarray
+    quota: np.ndarray
+    attainment: np.ndarray
+    tiers: TierEvaluation | None
+    curve: np.ndarray | None
+    target: np.ndarray
+    gross: np.ndarray
+    threshold_adj: np.ndarray
+    gate_adj: np.ndarray
+    cap_adj: np.ndarray
+    cap: np.ndarray | None
+    earned: np.ndarray
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """All components plus the plan cap (cents per row)."""
+
+    components: tuple[ComponentOutcome, ...]
+    gross: np.ndarray
+    plan_cap_adj: np.ndarray
+    plan_cap: np.ndarray | None
+    earned: np.ndarray
+
+
+def base_commission_rate(annual_target: np.ndarray, annual_quota: np.ndarray) -> np.ndarray:
+    """BCR = target incentive x weight / annual quota, units of 1e-8 (0 where no quota)."""
+    return attainment_units(annual_target, annual_quota)
+
+
+def tier_rates(measure: Measure, annual_target: np.ndarray, annual_quota: np.ndarray) -> np.ndarray:
+    """Tier rates per row, units of 1e-8, shape (n, k) (absolute rates broadcast)."""
+    if measure.tiers[0].rate is not None:
+        return np.array([factor_units(t.rate) for t in measure.tiers], dtype=np.int64)[None, :]
+    mult = np.array([factor_units(t.multiplier) for t in measure.tiers], dtype=np.int64)
+    bcr = base_commission_rate(annual_target, annual_quota)
+    return mul_div(bcr[:, None], mult[None, :])
+
+
+def cap_cents(cap: Cap, annual_target: np.ndarray, year_fraction: np.ndarray) -> np.ndarray:
+    """A cap in cents per row, prorated by the fraction of the year on the plan (1e-8 units)."""
+    if cap.amount is not None:
+        full = np.full(np.shape(year_fraction), decimal_to_cents(cap.amount), dtype=np.int64)
+    else:
+        full = mul_div(annual_target, factor_units(cap.multiple_of_target))
+    return mul_div(full, year_fraction)
+
+
+def evaluate_measure(
+    measure: Measure,
+    inputs: ComponentInputs,
+    year_fraction: np.ndarray,
+    gate_attainment: np.ndarray | None = None,
+    gate_reached: np.ndarray | None = None,
+) -> ComponentOutcome:
+    """Year-to-date earnings of one component.
+
+    ``gate_reached`` (bool per row) says whether the gate condition holds; ``None`` = no gate.
+    """
+    credit = np.asarray(inputs.credit, dtype=np.int64)
+    quota = np.asarray(inputs.quota, dtype=np.int64)
+    att = attainment_units(credit, quota)
+    tiers = None
+    curve = None
+    if measure.payout_type is PayoutType.COMMISSION:
+        units = np.array(
+            [
+                factor_units(t.start) if measure.basis is Basis.ATTAINMENT else int(t.start * 100)
+                for t in measure.tiers
+            ],
+            dtype=np.int64,
+        )
+        starts = tier_starts_cents(units, quota if measure.basis is Basis.ATTAINMENT else None)
+        rates = tier_rates(measure, inputs.annual_target, inputs.annual_quota)
+        tiers = evaluate_rate_table(credit, starts, rates, measure.method, measure.boundary)
+        gross = tiers.total
+    else:
+        xs = np.array([factor_units(a) for a, _ in measure.curve], dtype=np.int64)
+        ys = np.array([factor_units(p) for _, p in measure.curve], dtype=np.int64)
+        curve = curve_value(att, xs, ys, measure.boundary)
+        gross = mul_div(inputs.target, curve)
+    running = gross
+    threshold_adj = np.zeros_like(gross)
+    if measure.threshold is not None:
+        level = mul_div(quota, factor_units(measure.threshold))
+        met = reaches(credit, level, measure.boundary) & (quota > 0)
+        threshold_adj = np.where(met, 0, -running)
+        running = running + threshold_adj
+    gate_adj = np.zeros_like(gross)
+    if gate_reached is not None:
+        gate_adj = np.where(gate_reached, 0, -running)
+        running = running + gate_adj
+    cap_adj = np.zeros_like(gross)
+    cap = None
+    if measure.cap is not None:
+        cap = cap_cents(measure.cap, inputs.annual_target, year_fraction)
+        cap_adj = np.minimum(running, cap) - running
+        running = running + cap_adj
+    return ComponentOutcome(
+        measure=measure,
+        credit=credit,
+        quota=quota,
+        attainment=att,
+        tiers=tiers,
+        curve=curve,
+        target=np.asarray(inputs.target, dtype=np.int64),
+        gross=gross,
+        threshold_adj=threshold_adj,
+        gate_adj=gate_adj,
+        cap_adj=cap_adj,
+        cap=cap,
+        earned=running,
+    )
+
+
+def evaluate_plan(
+    plan: Plan,
+    inputs: dict[str, ComponentInputs],
+    annual_target_total: np.ndarray,
+    year_fraction: np.ndarray,
+) -> PlanOutcome:
+    """Year-to-date earnings of every component of ``plan`` and the plan cap.
+
+    Parameters
+    ----------
+    plan : Plan
+    inputs : dict of measure id -> ComponentInputs
+        Figures for every measure of the plan, same rows.
+    annual_target_total : ndarray of int64
+        Full-year target incentive per row, cents (for a plan cap given as a multiple).
+    year_fraction : ndarray of int64
+        Fraction of the plan year each row's rep is on the plan, units of 1e-8 (prorates caps).
+    """
+    outcomes = []
+    for m in plan.measures:
+        reached = None
+        if m.gate is not None:
+            g = inputs[m.gate.measure]
+            level = mul_div(g.quota, factor_units(m.gate.min_attainment))
+            reached = reaches(g.credit, level, m.boundary) & (g.quota > 0)
+        outcomes.append(evaluate_measure(m, inputs[m.id], year_fraction, gate_reached=reached))
+    gross = np.sum([o.earned for o in outcomes], axis=0).astype(np.int64)
+    adj = np.zeros_like(gross)
+    cap = None
+    if plan.cap is not None:
+        cap = cap_cents(plan.cap, annual_target_total, year_fraction)
+        adj = np.minimum(gross, cap) - gross
+    return PlanOutcome(tuple(outcomes), gross, adj, cap, gross + adj)
+
+
+__all__ = [
+    "FACTOR_SCALE",
+    "ComponentInputs",
+    "ComponentOutcome",
+    "PlanOutcome",
+    "base_commission_rate",
+    "cap_cents",
+    "evaluate_measure",
+    "evaluate_plan",
+    "tier_rates",
+]

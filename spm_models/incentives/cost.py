@@ -1,0 +1,430 @@
+"""Plan cost modelling: simulate attainment, cost each plan on it, compare plans side by side.
+
+The same component rules as the payout engine (:mod:`.components`) are applied to simulated
+full-year attainment, so a plan's cost curve and its statements cannot disagree. Every plan in a
+comparison is costed on the *same* simulated attainment (paired draws), which is how a change
+such as a steeper accelerator is judged.
+
+Scope: the annual incentive of the measures (rate tables, curves, thresholds, gates, caps, plan
+cap). SPIFs, draws and clawbacks depend on individual deals and timing; they are not simulated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from spm_models.errors import param_error
+from spm_models.incentives.components import ComponentInputs, evaluate_plan
+from spm_models.incentives.money import FACTOR_SCALE, decimal_to_cents, factor_units, mul_div
+from spm_models.incentives.plan import Plan
+
+
+class AttainmentSource(StrEnum):
+    """Where simulated attainment comes from."""
+
+    NORMAL = "normal"
+    LOGNORMAL = "lognormal"
+    HISTORY = "history"
+    FORECAST = "forecast"
+
+
+@dataclass(frozen=True)
+class AttainmentSimulation:
+    """Simulated full-year attainment (1.0 = quota) per simulation and rep.
+
+    Attributes
+    ----------
+    attainment : ndarray of float, shape (n_sims, n_reps)
+    source : AttainmentSource
+    params : dict
+        The parameters used (mean, sd, correlation, seed, ...).
+    """
+
+    attainment: np.ndarray
+    source: AttainmentSource
+    params: dict = field(default_factory=dict)
+
+    @property
+    def n_sims(self) -> int:
+        """Number of simulated years."""
+        return self.attainment.shape[0]
+
+    @property
+    def n_reps(self) -> int:
+        """Number of reps per simulated year."""
+        return self.attainment.shape[1]
+
+
+def simulate_attainment(
+    n_reps: int,
+    n_sims: int = 2000,
+    *,
+    source: str = "normal",
+    mean: float | np.ndarray = 1.0,
+    sd: float | np.ndarray = 0.25,
+    correlation: float = 0.2,
+    history: Sequence[float] | np.ndarray | None = None,
+    seed: int = 0,
+) -> AttainmentSimulation:
+    """Simulate full-year attainment.
+
+    Parameters
+    ----------
+    n_reps, n_sims : int
+        Reps per simulated year and number of simulated years.
+    source : {'normal', 'lognormal', 'history', 'forecast'}
+        ``normal`` / ``lognormal``: an assumed distribution with ``mean`` and ``sd``.
+        ``history``: resample observed attainments (``history``), keeping their spread.
+        ``forecast``: per-rep expected attainment ``mean`` (an array, e.g. forecast bookings /
+        quota) with uncertainty ``sd`` (scalar or per rep), normal.
+    mean, sd : float or array of shape (n_reps,)
+        Expected attainment and its standard deviation.
+    correlation : float
+        Share of variance common to all reps in a simulated year (market-wide swings), in
+        [0, 1); ignored for ``history``.
+    history : array, optional
+        Observed attainments for ``history``.
+    seed : int
+        Random seed (results are reproducible).
+
+    Returns
+    -------
+    AttainmentSimulation
+        Attainment floored at zero.
+    """
+    caller = "simulate_attainment"
+    try:
+        src = AttainmentSource(source)
+    except ValueError:
+        allowed = [s.value for s in AttainmentSource]
+        raise param_error("source", caller, f"one of {allowed}", source) from None
+    if n_reps < 1:
+        raise param_error("n_reps", caller, "an int >= 1", n_reps)
+    if n_sims < 1:
+        raise param_error("n_sims", caller, "an int >= 1", n_sims)
+    if not 0 <= correlation < 1:
+        raise param_error("correlation", caller, "a float in [0, 1)", correlation)
+    rng = np.random.default_rng(seed)
+    params = {"mean": mean, "sd": sd, "correlation": correlation, "seed": seed}
+    if src is AttainmentSource.HISTORY:
+        obs = np.asarray(history if history is not None else [], dtype=float)
+        obs = obs[np.isfinite(obs)]
+        if obs.size < 2:
+            raise param_error("history", caller, "at least 2 observed attainments", history)
+        att = rng.choice(obs, size=(n_sims, n_reps), replace=True)
+        params = {"observations": int(obs.size), "seed": seed}
+        return AttainmentSimulation(np.maximum(att, 0.0), src, params)
+    mean_a = np.broadcast_to(np.asarray(mean, dtype=float), (n_reps,))
+    sd_a = np.broadcast_to(np.asarray(sd, dtype=float), (n_reps,))
+    if np.any(sd_a < 0):
+        raise param_error("sd", caller, ">= 0", sd)
+    common = rng.standard_normal((n_sims, 1))
+    own = rng.standard_normal((n_sims, n_reps))
+    z = np.sqrt(correlation) * common + np.sqrt(1 - correlation) * own
+    if src is AttainmentSource.LOGNORMAL:
+        if np.any(mean_a <= 0):
+            raise param_error("mean", caller, "> 0 for a lognormal", mean)
+        sigma2 = np.log1p((sd_a / mean_a) ** 2)
+        mu = np.log(mean_a) - sigma2 / 2
+        att = np.exp(mu + np.sqrt(sigma2) * z)
+    else:
+        att = mean_a + sd_a * z
+    return AttainmentSimulation(np.maximum(att, 0.0), src, params)
+
+
+@dataclass(frozen=True)
+class PlanCost:
+    """The cost of one plan on a simulated set of rep-years (USD floats: statistics, not pay).
+
+    Attributes
+    ----------
+    plan_id : str
+    payouts : ndarray, shape (n_sims, n_reps)
+        Annual incentive per rep and simulation, USD.
+    total_cost : ndarray, shape (n_sims,)
+        Incentive cost of the team per simulated year, USD.
+    revenue : ndarray, shape (n_sims,)
+        Credited bookings per simulated year (attainment x annual quota), USD.
+    cost_of_sales : ndarray, shape (n_sims,)
+        ``total_cost / revenue``.
+    mean_attainment : ndarray, shape (n_sims,)
+        Quota-weighted team attainment per simulated year.
+    target_cost : float
+        Sum of the reps' target incentives (cost at 100% attainment for all), USD.
+    target_incentive : ndarray, shape (n_reps,)
+    summary : dict
+        Headline figures (see :func:`plan_cost`).
+    """
+
+    plan_id: str
+    payouts: np.ndarray
+    total_cost: np.ndarray
+    revenue: np.ndarray
+    cost_of_sales: np.ndarray
+    mean_attainment: np.ndarray
+    target_cost: float
+    target_incentive: np.ndarray
+    summary: dict
+
+
+QuotaInput = float | np.ndarray | Sequence[float] | pd.DataFrame | None
+
+
+def _measure_quotas(
+    plan: Plan, n_reps: int, quotas: QuotaInput, caller: str
+) -> dict[str, np.ndarray]:
+    """Annual quota cents per measure and rep.
+
+    ``quotas`` is a DataFrame with a ``quota_<measure_id>`` column per measure (one row per
+    rep), or total annual quotas split over measures by ``quota_share`` (default: weight), or
+    ``None`` for the plan's own measure quotas.
+    """
+    out: dict[str, np.ndarray] = {}
+    if isinstance(quotas, pd.DataFrame):
+        for m in plan.measures:
+            col = f"quota_{m.id}"
+            if col not in quotas.columns:
+                raise param_error("quotas", caller, f"a table with a column {col!r}", list(quotas))
+            out[m.id] = np.rint(quotas[col].to_numpy(dtype=float) * 100).astype(np.int64)
+    elif quotas is None:
+        for m in plan.measures:
+            if m.quota is None:
+                raise param_error("quotas", caller, "given when a measure has no plan quota", None)
+            out[m.id] = np.full(n_reps, decimal_to_cents(m.quota), dtype=np.int64)
+    else:
+        q = np.broadcast_to(np.asarray(quotas, dtype=float), (n_reps,))
+        if np.any(~np.isfinite(q)) or np.any(q <= 0):
+            raise param_error("quotas", caller, "positive annual quotas", quotas)
+        q_cents = np.rint(q * 100).astype(np.int64)
+        for m in plan.measures:
+            share = m.quota_share if m.quota_share is not None else m.weight
+            out[m.id] = mul_div(q_cents, factor_units(share))
+    for mid, v in out.items():
+        if len(v) != n_reps or np.any(v <= 0):
+            raise param_error("quotas", caller, f"{n_reps} positive quotas for {mid!r}", v)
+    return out
+
+
+def _target_incentive(plan: Plan, n_reps: int, target_incentive) -> np.ndarray:
+    if target_incentive is None:
+        return np.full(n_reps, float(plan.target_incentive))
+    return np.broadcast_to(np.asarray(target_incentive, dtype=float), (n_reps,)).copy()
+
+
+def _annual(
+    plan: Plan,
+    attainment: np.ndarray,
+    mq: dict[str, np.ndarray],
+    ti: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, list]:
+    """Annual payout cents, credited revenue cents (both shape of ``attainment``), outcomes."""
+    n_rows, n_reps = attainment.shape
+    ti_cents = np.rint(ti * 100).astype(np.int64)
+    flat_att = attainment.ravel()
+    inputs = {}
+    revenue = np.zeros(flat_att.shape, dtype=np.int64)
+    for m in plan.measures:
+        rows_q = np.tile(mq[m.id], n_rows)
+        credit = np.rint(flat_att * rows_q).astype(np.int64)
+        revenue += credit
+        ti_w = np.tile(mul_div(ti_cents, factor_units(m.weight)), n_rows)
+        inputs[m.id] = ComponentInputs(
+            credit=credit, quota=rows_q, target=ti_w, annual_target=ti_w, annual_quota=rows_q
+        )
+    out = evaluate_plan(
+        plan,
+        inputs,
+        np.tile(ti_cents, n_rows),
+        np.full(n_rows * n_reps, FACTOR_SCALE, dtype=np.int64),
+    )
+    shape = attainment.shape
+    return out.earned.reshape(shape), revenue.reshape(shape), list(out.components)
+
+
+def plan_cost(
+    plan: Plan,
+    simulation: AttainmentSimulation,
+    *,
+    quotas: QuotaInput = None,
+    target_incentive: float | np.ndarray | None = None,
+) -> PlanCost:
+    """Cost a plan on simulated attainment.
+
+    Parameters
+    ----------
+    plan : Plan
+    simulation : AttainmentSimulation
+    quotas : float, array of shape (n_reps,), DataFrame or None
+        Annual quota per rep, USD, split over measures by ``quota_share`` (default: weight);
+        or a table with one ``quota_<measure_id>`` column per measure and one row per rep;
+        ``None``: the plan's own measure quotas. Credited revenue is the sum over measures of
+        attainment x measure quota (measures are assumed not to overlap).
+    target_incentive : float or array, optional
+        Annual target incentive per rep, USD; default the plan's.
+
+    Returns
+    -------
+    PlanCost
+        ``summary`` holds ``expected_cost``, ``cost_p10``, ``cost_p50``, ``cost_p90``,
+        ``target_cost``, ``expected_cost_of_sales``, ``cost_of_sales_p90``,
+        ``p90_payout`` (90th percentile of a rep's annual incentive), ``p90_multiple``
+        (that over the median target incentive), ``p99_payout``, ``max_payout`` and
+        ``share_above_target`` (share of rep-years paid more than their target incentive).
+    """
+    mq = _measure_quotas(plan, simulation.n_reps, quotas, "plan_cost")
+    ti = _target_incentive(plan, simulation.n_reps, target_incentive)
+    pay_c, rev_c, _ = _annual(plan, simulation.attainment, mq, ti)
+    payouts = pay_c / 100.0
+    total = payouts.sum(axis=1)
+    revenue = rev_c.sum(axis=1) / 100.0
+    q = np.sum(list(mq.values()), axis=0) / 100.0
+    cos = np.divide(total, revenue, out=np.full_like(total, np.nan), where=revenue > 0)
+    mean_att = (simulation.attainment * q).sum(axis=1) / q.sum()
+    p90_pay = float(np.percentile(payouts, 90))
+    summary = {
+        "expected_cost": float(total.mean()),
+        "cost_p10": float(np.percentile(total, 10)),
+        "cost_p50": float(np.percentile(total, 50)),
+        "cost_p90": float(np.percentile(total, 90)),
+        "target_cost": float(ti.sum()),
+        "expected_cost_of_sales": float(np.nanmean(cos)),
+        "cost_of_sales_p90": float(np.nanpercentile(cos, 90)),
+        "p90_payout": p90_pay,
+        "p90_multiple": p90_pay / float(np.median(ti)) if np.median(ti) > 0 else float("nan"),
+        "p99_payout": float(np.percentile(payouts, 99)),
+        "max_payout": float(payouts.max()),
+        "share_above_target": float((payouts > ti[None, :]).mean()),
+    }
+    return PlanCost(
+        plan_id=plan.id,
+        payouts=payouts,
+        total_cost=total,
+        revenue=revenue,
+        cost_of_sales=cos,
+        mean_attainment=mean_att,
+        target_cost=float(ti.sum()),
+        target_incentive=ti,
+        summary=summary,
+    )
+
+
+def payout_curve(
+    plan: Plan,
+    attainment: Sequence[float] | np.ndarray | None = None,
+    *,
+    quota: float | pd.DataFrame | None = None,
+    target_incentive: float | None = None,
+) -> pd.DataFrame:
+    """Annual payout of one rep as a function of attainment (all measures at that attainment).
+
+    ``quota`` is the rep's annual quota (split over measures as in :func:`plan_cost`), a
+    one-row table of measure quotas, or ``None`` for the plan's own measure quotas.
+
+    Returns
+    -------
+    DataFrame
+        ``attainment``, ``payout`` (USD), ``payout_pct_of_target`` (1.0 = target incentive)
+        and one column per measure (USD).
+    """
+    grid = np.linspace(0, 2, 81) if attainment is None else np.asarray(attainment, dtype=float)
+    mq = _measure_quotas(plan, 1, quota, "payout_curve")
+    ti = _target_incentive(plan, 1, target_incentive)
+    pay_c, _, comps = _annual(plan, grid[:, None], mq, ti)
+    out_earned = pay_c[:, 0]
+    frame = pd.DataFrame({"attainment": grid, "payout": out_earned / 100.0})
+    frame["payout_pct_of_target"] = frame["payout"] / ti[0] if ti[0] > 0 else np.nan
+    for o in comps:
+        frame[o.measure.id] = o.earned / 100.0
+    return frame
+
+
+@dataclass(frozen=True)
+class PlanComparison:
+    """Plans costed on the same simulated attainment.
+
+    Attributes
+    ----------
+    costs : dict of plan id -> PlanCost
+    table : DataFrame
+        One row per plan: headline figures and the change against the first (reference) plan.
+    curves : DataFrame
+        Long payout curves: ``plan_id``, ``attainment``, ``payout``, ``payout_pct_of_target``.
+    """
+
+    costs: dict[str, PlanCost]
+    table: pd.DataFrame
+    curves: pd.DataFrame
+
+    @property
+    def reference(self) -> str:
+        """The plan the others are compared with (the first one)."""
+        return next(iter(self.costs))
+
+
+def compare_plans(
+    plans: Sequence[Plan] | Mapping[str, Plan],
+    simulation: AttainmentSimulation,
+    *,
+    quotas: QuotaInput = None,
+    target_incentive: float | np.ndarray | None = None,
+) -> PlanComparison:
+    """Cost several plans on the same simulated attainment and tabulate them side by side.
+
+    The first plan is the reference; ``extra_cost_mean`` and ``prob_costs_more`` compare each
+    plan with it draw by draw (paired), so the difference reflects the plan change alone.
+    The payout curves are drawn for a typical rep (median quotas and target incentive).
+    """
+    plan_list = list(plans.values()) if isinstance(plans, Mapping) else list(plans)
+    if not plan_list:
+        raise param_error("plans", "compare_plans", "a non-empty list of plans", plans)
+    costs = {
+        p.id: plan_cost(p, simulation, quotas=quotas, target_incentive=target_incentive)
+        for p in plan_list
+    }
+    ref = costs[plan_list[0].id]
+    rows = []
+    for pid, c in costs.items():
+        diff = c.total_cost - ref.total_cost
+        rows.append(
+            {
+                "plan_id": pid,
+                **c.summary,
+                "extra_cost_mean": float(diff.mean()),
+                "extra_cost_pct": float(diff.mean() / ref.total_cost.mean())
+                if ref.total_cost.mean() > 0
+                else float("nan"),
+                "prob_costs_more": float((diff > 0).mean()),
+            }
+        )
+    if isinstance(quotas, pd.DataFrame):
+        typical = quotas.filter(like="quota_").median().to_frame().T
+    else:
+        typical = None if quotas is None else float(np.median(np.asarray(quotas, dtype=float)))
+    mean_ti = None if target_incentive is None else float(np.median(target_incentive))
+    curves = pd.concat(
+        [
+            payout_curve(p, quota=typical, target_incentive=mean_ti)
+            .loc[:, ["attainment", "payout", "payout_pct_of_target"]]
+            .assign(plan_id=p.id)
+            for p in plan_list
+        ],
+        ignore_index=True,
+    )
+    return PlanComparison(costs=costs, table=pd.DataFrame(rows), curves=curves)
+
+
+__all__ = [
+    "AttainmentSimulation",
+    "AttainmentSource",
+    "PlanComparison",
+    "PlanCost",
+    "compare_plans",
+    "payout_curve",
+    "plan_cost",
+    "simulate_attainment",
+]

@@ -1,0 +1,178 @@
+"""Exact money and factor arithmetic on integer arrays.
+
+Rounding rule (applies everywhere in the incentives engine)
+-----------------------------------------------------------
+- Money is held as integer **cents** (``int64``). Input amounts are converted to cents once, at
+  the boundary: text and ``Decimal`` values exactly, floats by rounding ``amount * 100`` to the
+  nearest cent (halves away from zero).
+- Rates, multipliers, weights, attainment and other factors are held as integers in units of
+  ``1e-8`` (:data:`FACTOR_SCALE`). Factors typed in a plan file may carry at most 8 decimals;
+  derived factors (a base commission rate, an interpolated rate, attainment) are rounded half away
+  from zero to 8 decimals.
+- Every calculation step's result is ``base_cents * factor / 1e8`` rounded **half away from
+  zero** to the cent. A statement's figures are sums of rounded steps, so they add up exactly and
+  each can be recomputed by hand from its trace line.
+
+Products are computed in ``int64`` when they provably fit and in Python integers otherwise, so no
+step ever overflows or drifts.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+#: Factors (rates, attainment, multipliers) are integers in units of 1 / FACTOR_SCALE.
+FACTOR_SCALE = 100_000_000
+FACTOR_DECIMALS = 8
+_INT64_SAFE = 2**62
+
+
+def div_round(numerator: np.ndarray | int, denominator: np.ndarray | int) -> np.ndarray:
+    """Divide integers and round half away from zero.
+
+    Parameters
+    ----------
+    numerator : array of int
+        Dividends (may be negative).
+    denominator : array of int or int
+        Divisors, strictly positive.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+    """
+    num = np.asarray(numerator)
+    den = np.asarray(denominator)
+    if num.dtype == object or den.dtype == object:
+        return _DIV_ROUND_OBJ(num, den).astype(np.int64)
+    num = num.astype(np.int64, copy=False)
+    den = den.astype(np.int64, copy=False)
+    q, r = np.divmod(np.abs(num), den)
+    q = q + (2 * r >= den)
+    return np.where(num < 0, -q, q).astype(np.int64)
+
+
+def _div_round_int(n: int, d: int) -> int:
+    q, r = divmod(abs(n), d)
+    if 2 * r >= d:
+        q += 1
+    return -q if n < 0 else q
+
+
+_DIV_ROUND_OBJ = np.frompyfunc(_div_round_int, 2, 1)
+
+
+def mul_div(
+    a: np.ndarray | int, b: np.ndarray | int, d: np.ndarray | int = FACTOR_SCALE
+) -> np.ndarray:
+    """Return ``round(a * b / d)`` exactly, half away from zero, as ``int64``.
+
+    ``d`` must be positive. Uses ``int64`` arithmetic when ``|a| * |b|`` provably fits and
+    Python integers otherwise, so the result never overflows or drifts.
+    """
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    max_a = int(np.abs(a).max()) if a.size else 0
+    max_b = int(np.abs(b).max()) if b.size else 0
+    if max_a * max_b < _INT64_SAFE:
+        return div_round(a * b, d)
+    prod = a.astype(object) * b.astype(object)
+    return div_round(prod, np.asarray(d, dtype=np.int64).astype(object))
+
+
+def to_cents(values: pd.Series | np.ndarray | list) -> np.ndarray:
+    """Convert money amounts (floats, ints, Decimals or numeric text) to integer cents.
+
+    Floats are rounded to the nearest cent, halves away from zero; exact types convert exactly
+    (sub-cent digits round half away from zero).
+    """
+    series = pd.Series(values)
+    if series.empty:
+        return np.zeros(0, dtype=np.int64)
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return series.to_numpy(dtype=np.int64) * 100
+    if pd.api.types.is_float_dtype(series.dtype):
+        x = series.to_numpy(dtype=np.float64) * 100.0
+        return (np.sign(x) * np.floor(np.abs(x) + 0.5)).astype(np.int64)
+    return np.array([decimal_to_cents(v) for v in series], dtype=np.int64)
+
+
+def decimal_to_cents(value: object) -> int:
+    """Convert one amount to cents exactly (half away from zero below a cent)."""
+    dec = value if isinstance(value, Decimal) else Decimal(str(value))
+    cents = (dec * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return int(cents)
+
+
+def parse_decimal(value: object) -> Decimal:
+    """Read a plan-file number exactly (``0.08`` stays ``0.08``, not a binary float)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {value!r}")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float | str):
+        try:
+            dec = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"expected a number, got {value!r}") from None
+        if not dec.is_finite():
+            raise ValueError(f"expected a finite number, got {value!r}")
+        return dec
+    raise ValueError(f"expected a number, got {value!r}")
+
+
+def factor_units(value: Decimal) -> int:
+    """Convert an exact factor (at most 8 decimals) to integer units of 1e-8."""
+    scaled = value * FACTOR_SCALE
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"has more than {FACTOR_DECIMALS} decimals: {value}")
+    return int(scaled)
+
+
+def cents_to_decimal(cents: int) -> Decimal:
+    """Cents as an exact dollar ``Decimal`` with two places."""
+    return Decimal(int(cents)).scaleb(-2)
+
+
+def format_cents(cents: np.ndarray | pd.Series) -> np.ndarray:
+    """Format integer cents as exact dollar text, e.g. ``-123456 -> '-1234.56'``."""
+    arr = np.asarray(cents, dtype=np.int64)
+    if arr.size == 0:
+        return np.zeros(arr.shape, dtype=str)
+    sign = np.where(arr < 0, "-", "")
+    mag = np.abs(arr)
+    whole = (mag // 100).astype(str)
+    frac = np.char.zfill((mag % 100).astype(str), 2)
+    return np.char.add(np.char.add(np.char.add(sign, whole), "."), frac)
+
+
+def format_factor(units: np.ndarray | pd.Series) -> np.ndarray:
+    """Format factor units (1e-8) as exact decimal text, e.g. ``8000000 -> '0.08'``."""
+    arr = np.asarray(units, dtype=np.int64)
+    if arr.size == 0:
+        return np.zeros(arr.shape, dtype=str)
+    sign = np.where(arr < 0, "-", "")
+    mag = np.abs(arr)
+    whole = (mag // FACTOR_SCALE).astype(str)
+    frac = np.char.zfill((mag % FACTOR_SCALE).astype(str), FACTOR_DECIMALS)
+    frac = np.char.rstrip(frac, "0")
+    frac = np.where(frac == "", "0", frac)
+    return np.char.add(np.char.add(np.char.add(sign, whole), "."), frac)
+
+
+def factor_to_decimal(units: int) -> Decimal:
+    """Factor units as an exact ``Decimal`` (e.g. ``8000000 -> Decimal('0.08')``)."""
+    return (Decimal(int(units)).scaleb(-FACTOR_DECIMALS)).normalize()
+
+
+#: The rounding rule in one paragraph (written next to every set of statements).
+ROUNDING_RULE = (
+    "Money is held as integer cents; input amounts are rounded to the cent once (halves away "
+    "from zero). Rates, multipliers and attainment are held to 8 decimals (derived ones rounded "
+    "half away from zero). Every calculation step (base x rate) is rounded half away from zero "
+    "to the cent, and every statement figure is a sum of such steps, so statements add up "
+    "exactly and each figure can be recomputed from its trace line."
+)
