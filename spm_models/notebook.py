@@ -20,13 +20,14 @@ import pandas as pd
 from spm_models import config
 from spm_models.data import Company, generate_company, load_company, write_company
 from spm_models.data.privacy import ANONYMISE_ENV, anonymise_reps
+from spm_models.data.sample import generator_version
 
 DEFAULT_SAMPLE = {"seed": 42, "n_accounts": 5000, "n_reps": 60}
 
 
 def sample_dir(seed: int, n_accounts: int, n_reps: int) -> Path:
-    """The cache folder of one generated sample company."""
-    return config.DATA_DIR / f"sample-s{seed}-a{n_accounts}-r{n_reps}"
+    """The cache folder of one generated sample company (keyed by the generator's version)."""
+    return config.DATA_DIR / f"sample-s{seed}-a{n_accounts}-r{n_reps}-g{generator_version()}"
 
 
 def ensure_sample(seed: int = 42, n_accounts: int = 5000, n_reps: int = 60) -> Path:

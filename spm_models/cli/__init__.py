@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "compare",
     "quota",
     "payout",
+    "analytics",
 )
 
 #: Exit codes shared by every command.

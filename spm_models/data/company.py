@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +12,22 @@ from spm_models.data.schema import SCHEMAS
 from spm_models.data.validate import check_foreign_keys, check_table
 from spm_models.errors import InputDataError, Problem
 
+#: Tables every company has.
 TABLES = ("accounts", "reps", "bookings", "opportunities")
+#: Tables read when present and otherwise empty (e.g. the closed-deal history).
+OPTIONAL_TABLES = ("closed_opportunities",)
+ALL_TABLES = TABLES + OPTIONAL_TABLES
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An empty frame with the columns and dtypes of table ``name``'s schema."""
+    schema = SCHEMAS[name]
+    frame, _ = check_table(pd.DataFrame(columns=schema.column_names), schema, source=name)
+    return frame
+
+
+def _empty_closed() -> pd.DataFrame:
+    return empty_table("closed_opportunities")
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,9 @@ class Company:
         The planning date: the last day of the last month of bookings history.
     source : str
         Where the data came from (folder or URL without password).
+    closed_opportunities : DataFrame
+        Optional history of won and lost deals (``CLOSED_OPPORTUNITIES`` schema); an empty
+        frame with the schema's columns when the source has none.
     """
 
     accounts: pd.DataFrame
@@ -35,6 +53,7 @@ class Company:
     opportunities: pd.DataFrame
     as_of: pd.Timestamp
     source: str = "memory"
+    closed_opportunities: pd.DataFrame = field(default_factory=_empty_closed)
 
     @property
     def plan_year(self) -> int:
@@ -83,7 +102,7 @@ def build_company(
     """
     problems = list(problems or [])
     typed: dict[str, pd.DataFrame] = {}
-    for name in TABLES:
+    for name in ALL_TABLES:
         if name not in raw:
             continue
         frame, found = check_table(raw[name], SCHEMAS[name], source=sources[name])
@@ -100,6 +119,7 @@ def build_company(
         opportunities=typed["opportunities"],
         as_of=as_of_from_bookings(typed["bookings"]),
         source=origin,
+        closed_opportunities=typed.get("closed_opportunities", _empty_closed()),
     )
 
 
@@ -112,6 +132,7 @@ def load_company(source: str | Path) -> Company:
         A folder holding ``accounts``, ``reps``, ``bookings`` and ``opportunities`` as
         ``.csv`` or ``.parquet`` files, or a SQLAlchemy URL (``sqlite:///company.db``,
         ``duckdb:///company.duckdb``, ``postgresql://...``) with tables of those names.
+        An optional ``closed_opportunities`` file or table is read when it exists.
 
     Returns
     -------
@@ -123,7 +144,7 @@ def load_company(source: str | Path) -> Company:
         Every problem in every table (unreadable, empty, non-UTF-8 files included).
     """
     if is_sql_url(str(source)):
-        raw, sources, origin = read_sql_tables(str(source), TABLES)
+        raw, sources, origin = read_sql_tables(str(source), TABLES, optional=OPTIONAL_TABLES)
         return build_company(raw, sources, origin=origin)
     folder = Path(source)
     if not folder.is_dir():
@@ -138,11 +159,21 @@ def load_company(source: str | Path) -> Company:
             raw[name] = read_table_file(path)
         except InputDataError as exc:
             problems += exc.problems
+    for name in OPTIONAL_TABLES:
+        if any((folder / f"{name}{suffix}").exists() for suffix in (".csv", ".parquet")):
+            try:
+                path = table_path(folder, name)
+                sources[name] = path.name
+                raw[name] = read_table_file(path)
+            except InputDataError as exc:
+                problems += exc.problems
     return build_company(raw, sources, origin=str(folder.resolve()), problems=problems)
 
 
 def write_company(company: Company, folder: str | Path, *, fmt: str = "csv") -> Path:
     """Write the company's tables to ``folder`` as CSV or Parquet files.
+
+    The optional ``closed_opportunities`` table is written only when it has rows.
 
     Files are first written under temporary names and then renamed, so a reader never
     sees a half-written table.
@@ -153,8 +184,10 @@ def write_company(company: Company, folder: str | Path, *, fmt: str = "csv") -> 
         )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for name in TABLES:
+    for name in ALL_TABLES:
         frame: pd.DataFrame = getattr(company, name)
+        if name in OPTIONAL_TABLES and frame.empty:
+            continue
         final = folder / f"{name}.{fmt}"
         tmp = folder / f".{name}.{fmt}.tmp"
         if fmt == "csv":

@@ -80,9 +80,11 @@ def _redact(url: str) -> str:
 
 
 def read_sql_tables(
-    url: str, names: tuple[str, ...]
+    url: str, names: tuple[str, ...], *, optional: tuple[str, ...] = ()
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str], str]:
     """Read whole tables from a database through a SQLAlchemy URL.
+
+    Tables in ``names`` must exist; tables in ``optional`` are read only when they exist.
 
     Returns
     -------
@@ -102,7 +104,7 @@ def read_sql_tables(
     except Exception as exc:  # unknown dialect, missing driver
         raise InputDataError(f"cannot open database {origin!r}: {exc}", source=origin) from exc
     raw: dict[str, pd.DataFrame] = {}
-    sources = {name: f"{origin}#{name}" for name in names}
+    sources = {name: f"{origin}#{name}" for name in (*names, *optional)}
     problems: list[Problem] = []
     try:
         with engine.connect() as conn:
@@ -112,6 +114,9 @@ def read_sql_tables(
                     problems.append(Problem(source=sources[name], message="table not found"))
                     continue
                 raw[name] = pd.read_sql_table(name, conn)
+            for name in optional:
+                if name in present:
+                    raw[name] = pd.read_sql_table(name, conn)
     except SQLAlchemyError as exc:
         raise InputDataError(f"cannot read database {origin!r}: {exc}", source=origin) from exc
     finally:

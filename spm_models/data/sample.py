@@ -10,7 +10,9 @@ Deterministic for a seed and vectorised, so 100,000 accounts take seconds. What 
   grew around reps of unequal reach, and some accounts stayed with a rep they once met, even
   in another region;
 - four years of monthly bookings with trend, a Q4 peak, noise, churned and new customers;
-- an open pipeline with stages, amounts and expected close dates.
+- an open pipeline with stages, amounts and expected close dates;
+- three years of closed (won and lost) deals drawn from a documented ground-truth win model
+  (:func:`generate_closed_opportunities`), on a random stream of its own.
 """
 
 from __future__ import annotations
@@ -222,21 +224,27 @@ def _accounts(rng: np.random.Generator, n: int) -> pd.DataFrame:
 
 
 def _kmeans_homes(rng: np.random.Generator, pts: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
-    """Indices of ``k`` accounts near the weighted k-means centres of ``pts`` (lat, lon)."""
+    """Indices of ``k`` distinct accounts nearest the weighted k-means centres of ``pts``.
+
+    Runs on a planar projection (longitude scaled by the cosine of the mean latitude) and on
+    a weighted sample of at most 4,000 accounts: homes only need to sit where accounts are.
+    """
     k = min(k, len(pts))
-    centres = pts[rng.choice(len(pts), size=k, replace=False, p=w / w.sum())]
-    for _ in range(8):
-        d = haversine_km(pts[:, None, 0], pts[:, None, 1], centres[None, :, 0], centres[None, :, 1])
-        label = d.argmin(axis=1)
-        for j in range(k):
-            m = label == j
-            if m.any():
-                centres[j] = np.average(pts[m], axis=0, weights=w[m])
-    d = haversine_km(centres[:, None, 0], centres[:, None, 1], pts[None, :, 0], pts[None, :, 1])
+    xy = np.column_stack([pts[:, 1] * np.cos(np.radians(pts[:, 0].mean())), pts[:, 0]])
+    fit = rng.choice(len(xy), size=min(len(xy), 4000), replace=False, p=w / w.sum())
+    sample, weight = xy[fit], w[fit]
+    centres = sample[rng.choice(len(sample), size=k, replace=False)]
+    for _ in range(10):
+        label = ((sample[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+        mass = np.bincount(label, weights=weight, minlength=k)
+        for axis in (0, 1):
+            total = np.bincount(label, weights=weight * sample[:, axis], minlength=k)
+            centres[:, axis] = np.where(mass > 0, total / np.maximum(mass, 1e-12), centres[:, axis])
+    # The account nearest each centre (the next nearest when two centres share one).
+    order = np.argsort(((centres[:, None, :] - xy[None, :, :]) ** 2).sum(axis=2), axis=1)[:, :k]
     chosen: list[int] = []
-    for row in d:
-        order = np.argsort(row)
-        chosen.append(int(next(i for i in order if i not in chosen)))
+    for candidates in order:
+        chosen.append(int(next(i for i in candidates if i not in chosen)))
     return np.array(chosen)
 
 
@@ -379,6 +387,168 @@ def _opportunities(rng: np.random.Generator, accounts: pd.DataFrame, reps: pd.Da
     )
 
 
+#: Ground truth of the closed-deal history: the log-odds of winning is the sum of these terms
+#: (see :func:`generate_closed_opportunities`).
+WIN_INTERCEPT = -0.2
+WIN_STAGE = {
+    "prospecting": -1.6,
+    "qualification": -0.9,
+    "proposal": 0.0,
+    "negotiation": 0.8,
+    "commit": 1.8,
+}
+WIN_SEGMENT = {"enterprise": -0.3, "mid-market": 0.0, "smb": 0.3}
+WIN_INDUSTRY = {
+    "Technology": 0.3,
+    "Financial Services": 0.2,
+    "Healthcare": -0.2,
+    "Education": -0.3,
+}
+WIN_PRODUCT = {"Core Platform": 0.0, "Analytics": 0.2, "Integrations": -0.2, "Services": 0.4}
+WIN_DISCOUNT = -3.0
+WIN_TENURE_PER_MONTH = 0.04
+WIN_TENURE_CAP_MONTHS = 36
+WIN_STALL_PER_DAY = -0.015
+WIN_STALL_AFTER_DAYS = 30
+WIN_AGE_PER_DAY = -0.004
+WIN_LOG_AMOUNT = -0.35
+WIN_AMOUNT_REFERENCE = 25_000.0
+#: Closed-deal history spans this many months before the end of the bookings history.
+CLOSED_HISTORY_MONTHS = 36
+
+
+def true_win_logit(closed: pd.DataFrame) -> np.ndarray:
+    """The ground-truth log-odds of winning for rows of a closed-opportunity table.
+
+    The sum of the documented terms of :func:`generate_closed_opportunities`; a house deal
+    (no rep, missing tenure) counts as tenure zero.
+    """
+    tenure = closed["rep_tenure_months"].astype(float).fillna(0.0).to_numpy()
+    stall = np.maximum(closed["days_in_stage"].to_numpy(dtype=float) - WIN_STALL_AFTER_DAYS, 0)
+    return (
+        WIN_INTERCEPT
+        + closed["stage"].map(WIN_STAGE).to_numpy(dtype=float)
+        + closed["segment"].map(WIN_SEGMENT).to_numpy(dtype=float)
+        + closed["industry"].map(WIN_INDUSTRY).fillna(0.0).to_numpy(dtype=float)
+        + closed["product"].map(WIN_PRODUCT).fillna(0.0).to_numpy(dtype=float)
+        + WIN_DISCOUNT * closed["discount"].to_numpy(dtype=float)
+        + WIN_TENURE_PER_MONTH * np.minimum(tenure, WIN_TENURE_CAP_MONTHS)
+        + WIN_STALL_PER_DAY * stall
+        + WIN_AGE_PER_DAY * closed["age_days"].to_numpy(dtype=float)
+        + WIN_LOG_AMOUNT * np.log(closed["amount"].to_numpy(dtype=float) / WIN_AMOUNT_REFERENCE)
+    )
+
+
+def generate_closed_opportunities(
+    accounts: pd.DataFrame,
+    reps: pd.DataFrame,
+    *,
+    seed: int = 42,
+    n: int | None = None,
+    as_of: pd.Timestamp = AS_OF,
+) -> pd.DataFrame:
+    """Closed (won and lost) opportunities drawn from a documented ground-truth model.
+
+    Deals are opened over the ``CLOSED_HISTORY_MONTHS`` months before ``as_of`` at accounts
+    picked in proportion to the square root of their potential. Each is described as it stood
+    at its last pipeline review before closing: stage, age, days in stage, discount and the
+    owning rep's tenure. The outcome is Bernoulli with
+
+    ``logit P(won) = -0.2 + stage + segment + industry + product - 3.0 * discount
+    + 0.04 * min(tenure_months, 36) - 0.015 * max(days_in_stage - 30, 0)
+    - 0.004 * age_days - 0.35 * ln(amount / 25,000)``
+
+    with stage terms prospecting -1.6, qualification -0.9, proposal 0, negotiation +0.8,
+    commit +1.8; segment enterprise -0.3, mid-market 0, smb +0.3; industry Technology +0.3,
+    Financial Services +0.2, Healthcare -0.2, Education -0.3, others 0; product Core Platform
+    0, Analytics +0.2, Integrations -0.2, Services +0.4. A house deal (no rep hired when the
+    deal was opened) has tenure zero. The terms are the module constants ``WIN_*`` and
+    :func:`true_win_logit` evaluates them, so a learned model can be checked against the
+    truth.
+
+    Parameters
+    ----------
+    accounts, reps : DataFrame
+        The company's accounts (with ``current_rep_id``) and reps.
+    seed : int, default 42
+        Seed of this table's own random stream (``default_rng([seed, 1])``), so adding the
+        history leaves every other sample table unchanged.
+    n : int, optional
+        Number of closed deals; default ``max(300, 1.2 * len(accounts))``.
+    as_of : Timestamp
+        Last day of the history; no deal closes after it.
+
+    Returns
+    -------
+    DataFrame
+        Following the ``closed_opportunities`` schema, sorted by ``closed_date``.
+    """
+    rng = np.random.default_rng([seed, 1])
+    n = int(n) if n is not None else max(300, int(1.2 * len(accounts)))
+    if n < 1:
+        raise ValueError(
+            f"The 'n' parameter of generate_closed_opportunities must be >= 1. Got {n!r} instead."
+        )
+    as_of = pd.Timestamp(as_of)
+    w = np.sqrt(accounts["potential"].to_numpy(dtype=float) + 1.0)
+    pick = rng.choice(len(accounts), size=n, p=w / w.sum())
+    span = (as_of - (as_of - pd.DateOffset(months=CLOSED_HISTORY_MONTHS))).days
+    created = as_of - pd.to_timedelta(rng.integers(30, span, n), unit="D")
+    age = rng.integers(5, 240, n)
+    days_in_stage = np.minimum(age, np.round(rng.gamma(2.0, 18.0, n)).astype(int))
+    to_close = np.round(rng.gamma(2.0, 10.0, n)).astype(int) + 1
+    # Deals still open at the end of the history are not in a closed history: shorten them.
+    overrun = np.asarray(created + pd.to_timedelta(age + to_close, unit="D") > as_of)
+    room = np.maximum(np.asarray((as_of - created).days), 2)
+    age = np.where(overrun, (room * rng.uniform(0.3, 0.9, n)).astype(int), age)
+    days_in_stage = np.minimum(days_in_stage, age)
+    to_close = np.where(overrun, np.maximum(1, (room - age) // 2), to_close)
+    review = created + pd.to_timedelta(age, unit="D")
+    closed = review + pd.to_timedelta(to_close, unit="D")
+    owner = accounts["current_rep_id"].to_numpy()[pick]
+    hire = reps.set_index("rep_id")["hire_date"].reindex(owner).to_numpy()
+    housed = pd.isna(hire) | (hire > created.to_numpy())
+    owner = np.where(housed, None, owner)
+    tenure = (review.to_numpy() - hire).astype("timedelta64[D]").astype(float) / 30.4375
+    tenure = np.where(housed, np.nan, np.round(np.maximum(tenure, 0), 1))
+    amount = accounts["potential"].to_numpy()[pick] * rng.beta(2, 10, n) * rng.lognormal(0, 0.3, n)
+    frame = pd.DataFrame(
+        {
+            "opportunity_id": [f"C{i:06d}" for i in range(1, n + 1)],
+            "account_id": accounts["account_id"].to_numpy()[pick],
+            "rep_id": owner,
+            "segment": accounts["segment"].to_numpy()[pick],
+            "industry": accounts["industry"].to_numpy()[pick],
+            "product": _choice(rng, PRODUCTS, n),
+            "stage": _choice(rng, STAGES, n),
+            "amount": np.round(np.maximum(amount, 500.0), 2),
+            "discount": np.round(np.clip(rng.beta(2, 12, n), 0, 0.6), 3),
+            "created_date": created.to_numpy(),
+            "review_date": review.to_numpy(),
+            "age_days": age.astype("int64"),
+            "days_in_stage": days_in_stage.astype("int64"),
+            "rep_tenure_months": tenure,
+            "closed_date": closed.to_numpy(),
+        }
+    )
+    p_win = 1 / (1 + np.exp(-true_win_logit(frame)))
+    frame["won"] = rng.random(n) < p_win
+    return frame.sort_values(["closed_date", "opportunity_id"]).reset_index(drop=True)
+
+
+def generator_version() -> str:
+    """A short hash of the generator's source: cached sample companies are keyed by it, so a
+    change to the generator never serves a stale cache."""
+    import hashlib
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in ("sample.py", "geography.py", "schema.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def generate_company(seed: int = 42, n_accounts: int = 5000, n_reps: int = 60) -> Company:
     """Generate the fictional sample company.
 
@@ -394,7 +564,8 @@ def generate_company(seed: int = 42, n_accounts: int = 5000, n_reps: int = 60) -
     Returns
     -------
     Company
-        Accounts, reps, four years of monthly bookings up to 2026-12 and the open pipeline.
+        Accounts, reps, four years of monthly bookings up to 2026-12, the open pipeline and
+        three years of closed deals.
     """
     if not isinstance(n_accounts, int | np.integer) or n_accounts < 20:
         raise ValueError(
@@ -412,6 +583,7 @@ def generate_company(seed: int = 42, n_accounts: int = 5000, n_reps: int = 60) -
     accounts["current_rep_id"] = _legacy_alignment(rng, accounts, reps)
     bookings = _bookings(rng, accounts, reps)
     opportunities = _opportunities(rng, accounts, reps)
+    closed = generate_closed_opportunities(accounts, reps, seed=seed)
     return Company(
         accounts=accounts,
         reps=reps,
@@ -419,4 +591,5 @@ def generate_company(seed: int = 42, n_accounts: int = 5000, n_reps: int = 60) -
         opportunities=opportunities,
         as_of=AS_OF,
         source=f"sample(seed={seed}, accounts={n_accounts}, reps={n_reps})",
+        closed_opportunities=closed,
     )

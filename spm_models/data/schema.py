@@ -185,7 +185,66 @@ OPPORTUNITIES = TableSchema(
     ),
 )
 
-SCHEMAS: dict[str, TableSchema] = {s.name: s for s in (ACCOUNTS, REPS, BOOKINGS, OPPORTUNITIES)}
+CLOSED_OPPORTUNITIES = TableSchema(
+    name="closed_opportunities",
+    description=(
+        "Optional closed-deal history: one row per won or lost opportunity, described as it "
+        "stood at its last pipeline review before closing (the point a win model scores)."
+    ),
+    key=("opportunity_id",),
+    columns=(
+        Column("opportunity_id", Kind.STRING, "Unique opportunity identifier."),
+        Column("account_id", Kind.STRING, "Account of the deal."),
+        Column("rep_id", Kind.STRING, "Owning rep (empty: house deal).", nullable=True),
+        Column("segment", Kind.STRING, "Size segment of the account.", allowed=SEGMENTS),
+        Column("industry", Kind.STRING, "Industry of the account."),
+        Column("product", Kind.STRING, "Product line."),
+        Column("stage", Kind.STRING, "Stage at the last review before closing.", allowed=STAGES),
+        Column("amount", Kind.FLOAT, "Deal amount in USD.", minimum=0),
+        Column(
+            "discount", Kind.FLOAT, "Discount offered, as a share of list.", minimum=0, maximum=1
+        ),
+        Column(
+            "created_date",
+            Kind.DATE,
+            "Date the opportunity was opened.",
+            earliest=EARLIEST_DATE,
+            latest=LATEST_DATE,
+        ),
+        Column(
+            "review_date",
+            Kind.DATE,
+            "Date of the last pipeline review before closing.",
+            earliest=EARLIEST_DATE,
+            latest=LATEST_DATE,
+        ),
+        Column("age_days", Kind.INTEGER, "Days from creation to the review.", minimum=0),
+        Column("days_in_stage", Kind.INTEGER, "Days in its stage at the review.", minimum=0),
+        Column(
+            "rep_tenure_months",
+            Kind.FLOAT,
+            "Owning rep's tenure in months at the review (empty: house deal).",
+            nullable=True,
+            minimum=0,
+        ),
+        Column(
+            "closed_date",
+            Kind.DATE,
+            "Date the deal was won or lost.",
+            earliest=EARLIEST_DATE,
+            latest=LATEST_DATE,
+        ),
+        Column("won", Kind.BOOLEAN, "True if the deal was won."),
+    ),
+    foreign_keys=(
+        ForeignKey("account_id", "accounts", "account_id"),
+        ForeignKey("rep_id", "reps", "rep_id", nullable=True),
+    ),
+)
+
+SCHEMAS: dict[str, TableSchema] = {
+    s.name: s for s in (ACCOUNTS, REPS, BOOKINGS, OPPORTUNITIES, CLOSED_OPPORTUNITIES)
+}
 
 
 def describe_schemas() -> str:

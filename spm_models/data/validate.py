@@ -212,17 +212,25 @@ def check_foreign_keys(tables: dict[str, pd.DataFrame], sources: dict[str, str])
                         key=_key_text(frame, schema, int(pos)),
                     )
                 )
-    opps = tables.get("opportunities")
-    if opps is not None and {"created_date", "expected_close_date"} <= set(opps.columns):
-        early = (opps["expected_close_date"] < opps["created_date"]).to_numpy()
+    # Dates that must not precede another date of the same row.
+    orders = (
+        ("opportunities", "expected_close_date", "created_date"),
+        ("closed_opportunities", "review_date", "created_date"),
+        ("closed_opportunities", "closed_date", "review_date"),
+    )
+    for name, later, earlier in orders:
+        frame = tables.get(name)
+        if frame is None or not {later, earlier} <= set(frame.columns):
+            continue
+        early = (frame[later] < frame[earlier]).to_numpy()
         for pos in np.flatnonzero(early):
             problems.append(
                 Problem(
-                    source=sources["opportunities"],
-                    column="expected_close_date",
-                    message="must not be before created_date",
+                    source=sources[name],
+                    column=later,
+                    message=f"must not be before {earlier}",
                     row=int(pos) + 1,
-                    key=_key_text(opps, SCHEMAS["opportunities"], int(pos)),
+                    key=_key_text(frame, SCHEMAS[name], int(pos)),
                 )
             )
     return problems

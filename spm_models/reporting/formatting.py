@@ -33,6 +33,8 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("forecast.next_year_total", "Bookings forecast, next year", "usd", "higher"),
     Headline("incentives.total_cost", "Expected incentive cost", "usd", "lower"),
     Headline("incentives.cost_of_sales", "Incentive cost of sales", "pct", "lower"),
+    Headline("analytics.share_on_pace", "Reps on pace", "pct", "higher"),
+    Headline("analytics.win_model_auc", "Win model AUC", "num", "higher"),
 )
 
 

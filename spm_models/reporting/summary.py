@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from spm_models.analytics.summary import performance_finding
 from spm_models.reporting.formatting import HEADLINES, format_value
 
 #: Practitioners' healthy band for the share of reps at or above quota.
@@ -151,6 +152,7 @@ FINDINGS = (
     capacity_finding,
     forecast_finding,
     incentive_finding,
+    performance_finding,
 )
 
 

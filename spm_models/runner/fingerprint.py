@@ -9,10 +9,11 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from spm_models import __version__, config
+from spm_models.data.sample import generator_version
 from spm_models.scenarios import Scenario
 
 LIBRARIES = ("pandas", "numpy", "pulp", "highspy", "prophet", "papermill", "matplotlib")
-DATA_FILES = ("accounts", "reps", "bookings", "opportunities")
+DATA_FILES = ("accounts", "reps", "bookings", "opportunities", "closed_opportunities")
 
 
 def _sha(*chunks: bytes) -> str:
@@ -40,9 +41,8 @@ def data_hash(scenario: Scenario) -> str | None:
     """Hash of the scenario's data; ``None`` when it cannot be known (a database server)."""
     data = scenario.data
     if data.kind == "sample":
-        return _sha(
-            f"sample:{data.seed}:{data.accounts}:{data.reps}".encode(), __version__.encode()
-        )
+        key = f"sample:{data.seed}:{data.accounts}:{data.reps}:{generator_version()}"
+        return _sha(key.encode())
     if data.kind == "folder":
         assert data.path is not None
         files = sorted(p for p in data.path.iterdir() if p.stem in DATA_FILES and p.is_file())

@@ -8,8 +8,9 @@ import pytest
 
 from spm_models import overview
 from spm_models.data import generate_company, validate_table
-from spm_models.data.company import TABLES
+from spm_models.data.company import ALL_TABLES, TABLES
 from spm_models.data.geography import zip_centroids
+from spm_models.data.sample import generate_closed_opportunities, true_win_logit
 
 
 @pytest.fixture(scope="module")
@@ -19,14 +20,14 @@ def company():
 
 def test_same_seed_same_company_other_seed_differs(tiny_company) -> None:
     again = generate_company(seed=7, n_accounts=400, n_reps=8)
-    for name in TABLES:
+    for name in ALL_TABLES:
         pd.testing.assert_frame_equal(getattr(tiny_company, name), getattr(again, name))
     other = generate_company(seed=8, n_accounts=400, n_reps=8)
     assert not tiny_company.accounts["zip"].equals(other.accounts["zip"])
 
 
 def test_sample_passes_its_own_schema(company) -> None:
-    for name in TABLES:
+    for name in ALL_TABLES:
         validate_table(getattr(company, name), name)
 
 
@@ -107,3 +108,57 @@ def test_pipeline_has_stages_and_future_close_dates(company) -> None:
 def test_bad_sizes_are_rejected(kwargs, match) -> None:
     with pytest.raises(ValueError, match=match):
         generate_company(**kwargs)
+
+
+def test_closed_history_has_its_own_random_stream(tiny_company) -> None:
+    # The history is drawn from default_rng([seed, 1]): regenerating it alone from the same
+    # accounts and reps gives the same table, and the four original tables do not depend on it.
+    again = generate_closed_opportunities(tiny_company.accounts, tiny_company.reps, seed=7)
+    pd.testing.assert_frame_equal(again, tiny_company.closed_opportunities)
+    assert len(again) == 480  # max(300, 1.2 * 400)
+    other = generate_closed_opportunities(tiny_company.accounts, tiny_company.reps, seed=8)
+    assert not other["won"].equals(again["won"])
+    assert TABLES == ("accounts", "reps", "bookings", "opportunities")
+
+
+def test_closed_history_is_consistent_and_within_the_history(company) -> None:
+    closed = company.closed_opportunities
+    assert closed["stage"].nunique() == 5
+    assert (closed["created_date"] <= closed["review_date"]).all()
+    assert (closed["review_date"] <= closed["closed_date"]).all()
+    assert (closed["closed_date"] <= company.as_of).all()
+    assert (closed["days_in_stage"] <= closed["age_days"]).all()
+    assert closed["rep_id"].isna().equals(closed["rep_tenure_months"].isna())
+    accounts = company.accounts.set_index("account_id")
+    assert (accounts.loc[closed["account_id"], "segment"].to_numpy() == closed["segment"]).all()
+    assert 0.25 < closed["won"].mean() < 0.6
+
+
+def test_closed_history_follows_its_documented_ground_truth(tiny_company) -> None:
+    from sklearn.linear_model import LogisticRegression
+
+    closed = generate_closed_opportunities(
+        tiny_company.accounts, tiny_company.reps, seed=3, n=20_000
+    )
+    truth = 1 / (1 + np.exp(-true_win_logit(closed)))
+    # Observed win rates match the true probabilities in every decile of the truth.
+    decile = pd.qcut(truth, 10, labels=False)
+    by_decile = pd.DataFrame({"p": truth, "won": closed["won"], "d": decile}).groupby("d")
+    assert (by_decile["p"].mean() - by_decile["won"].mean()).abs().max() < 0.04
+    # An unpenalised logistic fit on the true design recovers the documented slopes.
+    design = pd.DataFrame(
+        {
+            "discount": closed["discount"],
+            "commit": (closed["stage"] == "commit").astype(float),
+            "prospecting": (closed["stage"] == "prospecting").astype(float),
+            "offset": true_win_logit(closed)
+            - (-3.0 * closed["discount"])
+            - closed["stage"].map({"commit": 1.8, "prospecting": -1.6}).fillna(0.0),
+        }
+    )
+    fit = LogisticRegression(C=1e6, max_iter=2000).fit(design, closed["won"])
+    coef = dict(zip(design.columns, fit.coef_[0], strict=True))
+    assert coef["discount"] == pytest.approx(-3.0, abs=0.5)
+    assert coef["commit"] == pytest.approx(1.8, abs=0.15)
+    assert coef["prospecting"] == pytest.approx(-1.6, abs=0.15)
+    assert coef["offset"] == pytest.approx(1.0, abs=0.1)
