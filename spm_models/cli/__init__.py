@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "quota",
     "payout",
     "analytics",
+    "forecast",
 )
 
 #: Exit codes shared by every command.
