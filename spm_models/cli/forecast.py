@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from spm_models.cluster import dask_client
 from spm_models.errors import InputDataError, Problem
 from spm_models.forecast.backtest import DEFAULT_METRICS
 from spm_models.forecast.batch import forecast_many
@@ -87,6 +88,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--jobs", type=_positive_int, default=None, help="worker processes (default: CPUs)"
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask",
+        action="store_true",
+        help="map series across a local Dask cluster (--jobs workers)",
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="map series across an existing Dask cluster"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -117,15 +127,17 @@ def run(args: argparse.Namespace) -> int:
     freq = next(iter(prepared.values())).freq
     series_frames = {sid: p.frame for sid, p in prepared.items()}
     params = {"freq": freq, "interval_width": args.interval_width}
-    batch = forecast_many(
-        series_frames,
-        horizon=args.horizon,
-        model=args.model,
-        params=params,
-        backtest_windows=args.backtest_windows if args.backtest else 0,
-        n_jobs=args.jobs,
-        progress=not args.no_progress,
-    )
+    with dask_client(args.scheduler, local=args.dask, n_workers=args.jobs or 2) as client:
+        batch = forecast_many(
+            series_frames,
+            horizon=args.horizon,
+            model=args.model,
+            params=params,
+            backtest_windows=args.backtest_windows if args.backtest else 0,
+            n_jobs=args.jobs,
+            progress=not args.no_progress,
+            dask_client=client,
+        )
     for sid, why in batch.failures.items():
         print(f"error: series {sid!r} could not be forecast: {why}", file=sys.stderr)
     for sid, notes in batch.notes.items():

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from spm_models import config
+from spm_models.cluster import dask_client
 from spm_models.runner import load_scenarios, run_batch
-from spm_models.runner.dask_backend import connect
 
 
 def register(subparsers) -> None:
@@ -67,28 +67,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: --jobs must be >= 1; got {args.jobs}", file=sys.stderr)
         return 2
     scenarios = load_scenarios(args.scenarios or None)
-    client = None
-    if args.dask or args.scheduler:
-        try:
-            client = connect(args.scheduler, n_workers=args.jobs)
-        except (ImportError, OSError, TimeoutError) as exc:
-            print(f"error: cannot start or reach Dask: {exc}", file=sys.stderr)
-            return 2
     try:
-        outcomes = run_batch(
-            scenarios,
-            jobs=args.jobs,
-            force=args.force,
-            reports_dir=args.reports_dir,
-            dask_client=client,
-            anonymise=args.anonymise,
-        )
-    finally:
-        if client is not None:
-            cluster = client.cluster if args.dask else None
-            client.close()
-            if cluster is not None:
-                cluster.close()
+        with dask_client(args.scheduler, local=args.dask, n_workers=args.jobs) as client:
+            outcomes = run_batch(
+                scenarios,
+                jobs=args.jobs,
+                force=args.force,
+                reports_dir=args.reports_dir,
+                dask_client=client,
+                anonymise=args.anonymise,
+            )
+    except (ImportError, OSError, TimeoutError) as exc:
+        print(f"error: cannot start or reach Dask: {exc}", file=sys.stderr)
+        return 2
     failed = [o for o in outcomes if not o.status.is_ok]
     if failed:
         print(f"{len(failed)} of {len(outcomes)} scenario(s) failed:", file=sys.stderr)

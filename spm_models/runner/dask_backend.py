@@ -23,28 +23,6 @@ from spm_models.runner.outcome import RunStatus, ScenarioOutcome
 from spm_models.scenarios import Scenario
 
 
-def connect(scheduler: str | None = None, n_workers: int = 2):
-    """A Dask client: to ``scheduler`` (an address such as ``tcp://host:8786``) or a LocalCluster.
-
-    Raises
-    ------
-    ImportError
-        With install instructions, when dask.distributed is not installed.
-    """
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as exc:  # the default install stays light
-        raise ImportError(
-            "running on Dask needs the optional extra: pip install 'spm-workbench[dask]'"
-        ) from exc
-    if scheduler:
-        return Client(scheduler)
-    cluster = LocalCluster(
-        n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None
-    )
-    return Client(cluster)
-
-
 def _pack(folder: Path) -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:

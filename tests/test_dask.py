@@ -1,13 +1,16 @@
-"""Scenarios as tasks on a real Dask LocalCluster behave as local runs do."""
+"""Scale-out on a real Dask LocalCluster (2 workers) gives what local runs give."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from spm_models import config
+from spm_models.forecast.batch import forecast_many
 from spm_models.runner import RunStatus, load_scenarios, run_batch
 
 distributed = pytest.importorskip("distributed")
@@ -44,3 +47,22 @@ def test_batch_on_local_cluster_isolates_failure_and_caches(client, tmp_path: Pa
     # The cache is decided on the client: unchanged inputs are not even submitted.
     again = run_batch(scenarios[:1], reports_dir=reports, dask_client=client)[0]
     assert again.status is RunStatus.SKIPPED
+
+
+def test_batch_forecast_on_dask_equals_local(client) -> None:
+    rng = np.random.default_rng(3)
+    ds = pd.date_range("2020-01-01", periods=48, freq="MS")
+    season = 1 + 0.3 * np.sin(2 * np.pi * ds.month.to_numpy() / 12)
+    series = {
+        f"S{i}": pd.DataFrame({"ds": ds, "y": (100 + 5 * i) * season * rng.lognormal(0, 0.05, 48)})
+        for i in range(6)
+    }
+    local = forecast_many(
+        series, horizon=6, model="theta", n_jobs=1, progress=False, backtest_windows=2
+    )
+    remote = forecast_many(
+        series, horizon=6, model="theta", progress=False, backtest_windows=2, dask_client=client
+    )
+    pd.testing.assert_frame_equal(local.forecasts, remote.forecasts)
+    pd.testing.assert_frame_equal(local.metrics, remote.metrics)
+    assert remote.n_jobs == 2 and not remote.failures
