@@ -21,8 +21,10 @@ COMMAND_MODULES: tuple[str, ...] = (
     "compare",
     "quota",
     "payout",
-    "analytics",
     "forecast",
+    "align",
+    "bench",
+    "analytics",
 )
 
 #: Exit codes shared by every command.

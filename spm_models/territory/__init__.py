@@ -1,0 +1,78 @@
+"""Territory alignment: balanced, compact, low-disruption territories with proven gaps.
+
+The main entry point is :func:`align_territories`; the steps are also public
+(:func:`prepare_alignment` -> :func:`build_alignment` -> :func:`solve_assignment` ->
+:func:`extract_alignment`), with :func:`diagnose_infeasibility`, :func:`check_pruning`,
+:func:`choose_centres` (p-median territory centres) and :func:`tradeoff_frontier`.
+"""
+
+from __future__ import annotations
+
+from spm_models.territory.alignment import AlignmentResult, align_territories, extract_alignment
+from spm_models.territory.diagnose import (
+    Diagnosis,
+    PruningCheck,
+    check_pruning,
+    diagnose_infeasibility,
+)
+from spm_models.territory.frontier import tradeoff_frontier
+from spm_models.territory.gap_instances import (
+    GapInstance,
+    PmedcapInstance,
+    gap_model,
+    read_gap_file,
+    read_pmedcap_file,
+)
+from spm_models.territory.heuristics import solve_assignment
+from spm_models.territory.inputs import AlignmentInputs, AlignmentSpec, prepare_alignment
+from spm_models.territory.metrics import alignment_metric_names, summary_metrics
+from spm_models.territory.model import (
+    AssignmentModel,
+    LinearModel,
+    Resource,
+    build_alignment,
+    build_assignment,
+)
+from spm_models.territory.pmedian import (
+    CentreResult,
+    build_pmedian,
+    choose_centres,
+    pmedcap_model,
+    solve_pmedian,
+)
+from spm_models.territory.solve import SolveOutcome, SolveStatus, solve_linear
+
+__all__ = [
+    "AlignmentInputs",
+    "AlignmentResult",
+    "AlignmentSpec",
+    "AssignmentModel",
+    "CentreResult",
+    "Diagnosis",
+    "GapInstance",
+    "LinearModel",
+    "PmedcapInstance",
+    "PruningCheck",
+    "Resource",
+    "SolveOutcome",
+    "SolveStatus",
+    "align_territories",
+    "alignment_metric_names",
+    "build_alignment",
+    "build_assignment",
+    "build_pmedian",
+    "check_pruning",
+    "choose_centres",
+    "diagnose_infeasibility",
+    "extract_alignment",
+    "gap_model",
+    "pmedcap_model",
+    "prepare_alignment",
+    "read_gap_file",
+    "read_pmedcap_file",
+    "solve_assignment",
+    "solve_linear",
+    "solve_pmedian",
+    "summary_metrics",
+    "tradeoff_frontier",
+]

@@ -1,0 +1,246 @@
+"""Territory alignment end to end: prepare, build, solve, extract (and diagnose)."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from spm_models.errors import InfeasibleModelError
+from spm_models.territory.heuristics import solve_assignment
+from spm_models.territory.inputs import AlignmentInputs, AlignmentSpec, prepare_alignment
+from spm_models.territory.metrics import (
+    assignment_table,
+    before_after,
+    summary_metrics,
+    territory_table,
+)
+from spm_models.territory.model import AssignmentModel, build_alignment
+from spm_models.territory.solve import SolveOutcome, SolveStatus, solve_linear
+
+
+@dataclass(frozen=True)
+class AlignmentResult:
+    """The outcome of a territory alignment.
+
+    Attributes
+    ----------
+    status : SolveStatus
+        ``optimal`` (proven), ``feasible`` (with a gap), ``no_solution``; ``status.is_ok``
+        tells whether the tables hold a new alignment.
+    objective : float
+        Travel objective (weight x km, plus any penalties) of the alignment.
+    bound : float
+        Proven lower bound on the optimum over the candidate pairs.
+    gap : float
+        ``(objective - bound) / objective``.
+    assignment : pandas.DataFrame
+        One row per account (``account_id``, ``old_rep_id``, ``new_rep_id``, ``moved``,
+        ``distance_km``, ...).
+    territories : pandas.DataFrame
+        One row per territory (loads, targets, deviations, distance statistics).
+    summary : dict
+        Summary metrics (travel, balance CV and max/min ratio, accounts and potential moved),
+        before and after.
+    solver : str
+        Solver and version.
+    runtime_s : float
+        Seconds, including model building.
+    comparison : pandas.DataFrame
+        Before/after table.
+    pruning : PruningCheck or None
+        Whether candidate pruning could have cut off better solutions.
+    spec : AlignmentSpec
+        The choices the run used.
+    detail : str
+        The solve's own account of its steps.
+    """
+
+    status: SolveStatus
+    objective: float
+    bound: float
+    gap: float
+    assignment: pd.DataFrame
+    territories: pd.DataFrame
+    summary: dict
+    solver: str
+    runtime_s: float
+    comparison: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pruning: object | None = None
+    spec: AlignmentSpec = field(default_factory=AlignmentSpec)
+    detail: str = ""
+
+    def summary_json(self) -> dict:
+        """Status, objective, bound, gap, seconds and the summary metrics, JSON-ready."""
+
+        def clean(v: object) -> object:
+            if isinstance(v, float | np.floating):
+                return float(v) if math.isfinite(v) else None
+            if isinstance(v, np.integer):
+                return int(v)
+            return v
+
+        out = {
+            "status": str(self.status),
+            "objective": clean(self.objective),
+            "bound": clean(self.bound),
+            "gap": clean(self.gap),
+            "seconds": round(self.runtime_s, 3),
+            "solver": self.solver,
+        }
+        out.update({k: clean(v) for k, v in self.summary.items()})
+        if self.pruning is not None:
+            out["pruning_ok"] = bool(self.pruning.ok)
+            out["pruning_message"] = self.pruning.message
+            out["bound_all_pairs"] = clean(self.pruning.bound_all_pairs)
+        return out
+
+
+def extract_alignment(
+    inputs: AlignmentInputs,
+    model: AssignmentModel,
+    outcome: SolveOutcome,
+    *,
+    runtime_s: float | None = None,
+    pruning: object | None = None,
+) -> AlignmentResult:
+    """Turn a solver outcome into an :class:`AlignmentResult` (tables and metrics)."""
+    if outcome.x is not None and outcome.status.is_ok:
+        choice = model.choice_from_x(outcome.x)
+        if (choice < 0).any():
+            missing = inputs.accounts["account_id"].iloc[np.flatnonzero(choice < 0)[:5]].tolist()
+            raise RuntimeError(f"solver returned no rep for accounts {missing}")
+        new_rep = model.arc_agent[choice]
+    else:
+        new_rep = np.where(inputs.current >= 0, inputs.current, 0)
+    assignment = assignment_table(inputs, new_rep)
+    territories = territory_table(inputs, assignment)
+    summary = summary_metrics(inputs, assignment, territories)
+    if not outcome.status.is_ok:
+        assignment = assignment.iloc[0:0]
+    return AlignmentResult(
+        status=outcome.status,
+        objective=outcome.objective,
+        bound=outcome.bound,
+        gap=outcome.gap,
+        assignment=assignment,
+        territories=territories,
+        summary=summary,
+        solver=outcome.solver,
+        runtime_s=outcome.runtime_s if runtime_s is None else runtime_s,
+        comparison=before_after(summary),
+        pruning=pruning,
+        spec=inputs.spec,
+        detail=outcome.detail,
+    )
+
+
+def align_territories(
+    accounts: pd.DataFrame,
+    reps: pd.DataFrame,
+    *,
+    spec: AlignmentSpec | None = None,
+    solver: str = "highs",
+    method: str = "auto",
+    time_limit: float | None = 60.0,
+    mip_gap: float = 1e-4,
+    check_pruning: bool = True,
+    diagnose: bool = True,
+    threads: int | None = None,
+    reprice: int = 0,
+    **options,
+) -> AlignmentResult:
+    """Align accounts to reps: compact, balanced, low-disruption, with a proven gap.
+
+    Parameters
+    ----------
+    accounts, reps : pandas.DataFrame
+        Tables in the schema of :mod:`spm_models.data.schema`.
+    spec : AlignmentSpec, optional
+        The run's choices; or pass them as keyword ``options`` (``balance``, ``tolerance``,
+        ``max_disruption``, ``locked``, ``forbidden``, ``k_nearest``, ...).
+    solver : {"highs", "cbc", "pulp-highs"}
+        MIP solver (HiGHS by default).
+    method : {"auto", "mip", "lp-fix"}
+        See :func:`spm_models.territory.heuristics.solve_assignment`.
+    time_limit : float, optional
+        Seconds for the solve.
+    mip_gap : float
+        Relative gap at which to stop.
+    check_pruning : bool
+        Price every pruned pair with the LP duals (see :func:`check_pruning`).
+    diagnose : bool
+        On infeasibility, find the blocking family and a relaxation before raising.
+    threads : int, optional
+        Solver threads.
+    reprice : int
+        Rounds of column generation: when the pruning check finds pruned pairs that price
+        out negative, add them to the candidates and solve again (within the time limit),
+        so that the bound comes to hold for every pair.
+
+    Returns
+    -------
+    AlignmentResult
+
+    Raises
+    ------
+    InfeasibleModelError
+        When no alignment satisfies the constraints; names the blocking family and a
+        relaxation that works (e.g. the smallest tolerance).
+    InputDataError
+        When the tables are invalid.
+    """
+    from spm_models.territory.diagnose import check_pruning as _check
+    from spm_models.territory.diagnose import diagnose_infeasibility
+
+    t0 = time.perf_counter()
+    inputs = prepare_alignment(accounts, reps, spec, **options)
+    for round_ in range(reprice + 1):
+        model = build_alignment(inputs)
+        budget = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 1.0)
+        outcome = solve_assignment(
+            model,
+            method=method,
+            solver=solver,
+            time_limit=budget,
+            mip_gap=mip_gap,
+            threads=threads,
+        )
+        if outcome.status == SolveStatus.INFEASIBLE:
+            if diagnose:
+                raise diagnose_infeasibility(inputs, model=model).to_error()
+            raise InfeasibleModelError(
+                "territory alignment", "unknown", "the solver proved the model infeasible"
+            )
+        pruning = None
+        if (
+            check_pruning
+            and inputs.spec.k_nearest is not None
+            and inputs.spec.k_nearest < len(inputs.reps)
+            and outcome.status.is_ok
+        ):
+            duals = outcome.row_dual
+            if duals is None:
+                lp = solve_linear(model.linear, relax=True, threads=threads)
+                duals = lp.row_dual
+            if duals is not None:
+                pruning = _check(inputs, model, duals)
+        if pruning is None or pruning.ok or round_ == reprice:
+            break
+        if time_limit is not None and time.perf_counter() - t0 > 0.8 * time_limit:
+            break
+        acc_ids = inputs.accounts["account_id"].to_numpy()
+        rep_ids = inputs.reps["rep_id"].to_numpy()
+        ai, ri = pruning.negative
+        added = tuple(zip(acc_ids[ai], rep_ids[ri], strict=True))
+        inputs = prepare_alignment(
+            inputs.accounts,
+            inputs.reps,
+            replace(inputs.spec, extra_pairs=inputs.spec.extra_pairs + added),
+        )
+    return extract_alignment(
+        inputs, model, outcome, runtime_s=time.perf_counter() - t0, pruning=pruning
+    )

@@ -1,0 +1,181 @@
+"""Charts of territory alignments (matplotlib imported lazily).
+
+Every function takes a result and ``*, ax=None`` and returns the Figure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _axes(ax, figsize=(8, 6)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    else:
+        fig = ax.figure
+    return fig, ax
+
+
+def _colours(keys: np.ndarray) -> np.ndarray:
+    import matplotlib.pyplot as plt
+
+    cmap = plt.get_cmap("tab20")
+    codes = pd.Categorical(keys).codes
+    return np.array([cmap(c % 20) for c in codes])
+
+
+def plot_alignment_map(
+    result,
+    reps: pd.DataFrame,
+    *,
+    which: str = "after",
+    ax=None,
+    title: str | None = None,
+):
+    """Accounts by longitude/latitude coloured by territory; rep homes as stars.
+
+    Parameters
+    ----------
+    result : AlignmentResult
+        The alignment.
+    reps : pandas.DataFrame
+        Reps with ``rep_id``, ``home_lat``, ``home_lon`` (and ``status``).
+    which : {"after", "before"}
+        The new alignment (moved accounts ringed in black) or today's.
+    """
+    fig, ax = _axes(ax)
+    a = result.assignment
+    col = "new_rep_id" if which == "after" else "old_rep_id"
+    keys = a[col].fillna("unassigned").astype(str).to_numpy()
+    all_keys = np.array(sorted(set(reps["rep_id"].astype(str)) | {"unassigned"}))
+    colour_of = dict(zip(all_keys, _colours(all_keys), strict=True))
+    ax.scatter(a["lon"], a["lat"], s=6, c=[colour_of[k] for k in keys], alpha=0.7, linewidths=0)
+    if which == "after" and a["moved"].any():
+        m = a[a["moved"]]
+        ax.scatter(
+            m["lon"],
+            m["lat"],
+            s=14,
+            facecolors="none",
+            edgecolors="black",
+            linewidths=0.5,
+            label=f"moved ({len(m):,})",
+        )
+    vacant = reps.get("status", pd.Series("", index=reps.index)).astype(str) == "vacant"
+    ax.scatter(
+        reps.loc[~vacant, "home_lon"],
+        reps.loc[~vacant, "home_lat"],
+        marker="*",
+        s=90,
+        c=[colour_of[str(r)] for r in reps.loc[~vacant, "rep_id"]],
+        edgecolors="black",
+        linewidths=0.6,
+        label="rep home",
+    )
+    if vacant.any():
+        ax.scatter(
+            reps.loc[vacant, "home_lon"],
+            reps.loc[vacant, "home_lat"],
+            marker="X",
+            s=70,
+            c="white",
+            edgecolors="black",
+            linewidths=0.8,
+            label="vacant seat",
+        )
+    ax.set_xlabel("longitude (degrees)")
+    ax.set_ylabel("latitude (degrees)")
+    ax.set_title(title or ("Proposed alignment" if which == "after" else "Current alignment"))
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
+
+
+def plot_balance(result, *, metric: str | None = None, ax=None, title: str | None = None):
+    """Each territory's load before and after against its target band (bars, sorted)."""
+    fig, ax = _axes(ax, figsize=(10, 4.5))
+    metric = metric or result.spec.balance[0]
+    t = result.territories.copy()
+    target = t[f"target_{metric}"].to_numpy()
+    ok = target > 0
+    t = t[ok]
+    target = target[ok]
+    after = t[metric].to_numpy() / target
+    before = t[f"{metric}_before"].to_numpy() / target
+    order = np.argsort(before)
+    x = np.arange(len(t))
+    ax.bar(x - 0.2, before[order], width=0.4, color="#bbbbbb", label="today")
+    ax.bar(x + 0.2, after[order], width=0.4, color="#1f77b4", label="proposed")
+    tol = result.spec.tolerance_for(metric)
+    ax.axhspan(1 - tol, 1 + tol, color="#2ca02c", alpha=0.15, label=f"target ±{tol:.0%}")
+    ax.axhline(1.0, color="#2ca02c", linewidth=1)
+    ax.set_xticks(x)
+    ax.set_xticklabels(t["rep_id"].to_numpy()[order], rotation=90, fontsize=6)
+    ax.set_ylabel(f"{metric} / target (1.0 = on target)")
+    ax.set_xlabel("territory (sorted by today's load)")
+    ax.set_title(title or f"Territory {metric} against target, today and proposed")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
+    """Travel against balance for each disruption cap (points labelled by tolerance)."""
+    fig, ax = _axes(ax, figsize=(8, 5))
+    ok = frontier[frontier["status"].isin(["optimal", "feasible"])]
+    for cap, grp in ok.groupby(ok["max_disruption"].fillna(1.0)):
+        grp = grp.sort_values("tolerance")
+        ax.plot(
+            grp["balance_cv"],
+            grp["travel_km"] / 1000,
+            marker="o",
+            label=f"at most {cap:.0%} of accounts moved",
+        )
+        for _, r in grp.iterrows():
+            ax.annotate(
+                f"±{r['tolerance']:.0%}",
+                (r["balance_cv"], r["travel_km"] / 1000),
+                textcoords="offset points",
+                xytext=(4, 4),
+                fontsize=7,
+            )
+    bad = frontier[~frontier["status"].isin(["optimal", "feasible"])]
+    if len(bad):
+        ax.text(
+            0.99,
+            0.01,
+            f"{len(bad)} combination(s) infeasible",
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="#d62728",
+        )
+    ax.set_xlabel("balance: coefficient of variation of load/target (lower is fairer)")
+    ax.set_ylabel("total account-to-rep distance (thousand km)")
+    ax.set_title(title or "Trade-off: travel vs balance vs disruption")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def plot_centres(centres, accounts: pd.DataFrame, *, ax=None, title: str | None = None):
+    """Green-field territory centres from :func:`choose_centres` over the accounts."""
+    fig, ax = _axes(ax)
+    a = centres.assignment.merge(accounts[["account_id", "lat", "lon"]], on="account_id")
+    ax.scatter(
+        a["lon"], a["lat"], s=5, c=_colours(a["centre_id"].to_numpy()), alpha=0.6, linewidths=0
+    )
+    ax.scatter(
+        centres.centres["lon"],
+        centres.centres["lat"],
+        marker="*",
+        s=120,
+        c="black",
+        label=f"{len(centres.centres)} territory centres",
+    )
+    ax.set_xlabel("longitude (degrees)")
+    ax.set_ylabel("latitude (degrees)")
+    ax.set_title(title or "Green-field territory centres (capacitated p-median)")
+    ax.legend(loc="lower left", fontsize=8)
+    return fig
