@@ -30,14 +30,14 @@ def client():
 
 def test_batch_on_local_cluster_isolates_failure_and_caches(client, tmp_path: Path) -> None:
     reports = tmp_path / "reports"
-    scenarios = load_scenarios([TESTS_SCENARIOS / "tiny.yaml", TESTS_SCENARIOS / "failing.yaml"])
+    scenarios = load_scenarios([TESTS_SCENARIOS / "quick.yaml", TESTS_SCENARIOS / "failing.yaml"])
     outcomes = {
         o.scenario: o for o in run_batch(scenarios, reports_dir=reports, dask_client=client)
     }
-    assert outcomes["tiny"].status is RunStatus.OK
-    assert outcomes["tiny"].report_dir == reports / "tiny"
-    assert json.loads((reports / "tiny" / "metrics.json").read_text())["overview.accounts"] == 400
-    assert (reports / "tiny" / "01_data_overview.html").exists()
+    assert outcomes["quick"].status is RunStatus.OK
+    assert outcomes["quick"].report_dir == reports / "quick"
+    assert json.loads((reports / "quick" / "metrics.json").read_text())["overview.accounts"] == 400
+    assert (reports / "quick" / "01_data_overview.html").exists()
     failed = outcomes["failing"]
     assert failed.status is RunStatus.FAILED and failed.cell is not None
     assert failed.scenario == "failing" and "unknown region 'Atlantis'" in failed.reason

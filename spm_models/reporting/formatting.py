@@ -21,7 +21,7 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("overview.bookings_last_12m", "Bookings, last 12 months", "usd", "higher"),
     Headline("overview.workload_cv_current", "Workload CV, current alignment", "pct", "lower"),
     Headline("territory.balance_cv_after", "Workload CV, optimised alignment", "pct", "lower"),
-    Headline("territory.travel_km_after", "Weighted travel, optimised", "num", "lower"),
+    Headline("territory.travel_km_after", "Weighted travel (km), optimised", "int", "lower"),
     Headline("territory.gap", "Alignment optimality gap", "pct", "lower"),
     Headline("territory.accounts_moved_share", "Accounts moved", "pct", "lower"),
     Headline("quota.total", "Total quota", "usd"),

@@ -42,6 +42,8 @@ def test_parallel_batch_runs_the_good_scenario(batch) -> None:
         "tables/territory_balance_current.csv",
     ):
         assert (tiny / name).exists(), name
+    for stem, _ in load_scenarios([TESTS_SCENARIOS / "tiny.yaml"])[0].notebooks:
+        assert (tiny / f"{stem}.html").exists(), stem  # every notebook of the scenario ran
     metrics = json.loads((tiny / "metrics.json").read_text())
     assert metrics["overview.accounts"] == 400
     stamp = json.loads((tiny / "stamp.json").read_text())
@@ -77,17 +79,18 @@ def test_cache_skips_unchanged_inputs_and_force_reruns(batch) -> None:
     again = run_batch(tiny, reports_dir=reports)[0]
     assert again.status is RunStatus.SKIPPED
     assert (reports / "tiny" / "stamp.json").read_text() == stamp_before
-    forced = run_batch(tiny, reports_dir=reports, force=True)[0]
+    quick = load_scenarios([TESTS_SCENARIOS / "quick.yaml"])
+    assert run_batch(quick, reports_dir=reports)[0].status is RunStatus.OK
+    first = json.loads((reports / "quick" / "stamp.json").read_text())
+    assert run_batch(quick, reports_dir=reports)[0].status is RunStatus.SKIPPED
+    forced = run_batch(quick, reports_dir=reports, force=True)[0]
     assert forced.status is RunStatus.OK
-    assert (
-        json.loads((reports / "tiny" / "stamp.json").read_text())["started"]
-        >= json.loads(stamp_before)["started"]
-    )
+    assert json.loads((reports / "quick" / "stamp.json").read_text())["started"] >= first["started"]
 
 
 def test_a_failed_rerun_keeps_the_last_good_report(tmp_path: Path) -> None:
     scenario_file = tmp_path / "keep.yaml"
-    text = (TESTS_SCENARIOS / "tiny.yaml").read_text().replace("name: tiny", "name: keep")
+    text = (TESTS_SCENARIOS / "quick.yaml").read_text().replace("name: quick", "name: keep")
     scenario_file.write_text(text)
     reports = tmp_path / "reports"
     assert run_batch(load_scenarios([scenario_file]), reports_dir=reports)[0].status.is_ok
@@ -116,24 +119,24 @@ def test_killed_run_leaves_no_partial_report_and_rerun_recovers(tmp_path: Path) 
         "-m",
         "spm_models",
         "run",
-        str(TESTS_SCENARIOS / "tiny.yaml"),
+        str(TESTS_SCENARIOS / "quick.yaml"),
         "--reports-dir",
         str(reports),
     ]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 60
-    while time.time() < deadline and not list(reports.glob(".tmp-tiny-*/*.ipynb")):
+    while time.time() < deadline and not list(reports.glob(".tmp-quick-*/*.ipynb")):
         time.sleep(0.2)
     import os
 
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert list(reports.glob(".tmp-tiny-*")), "the run should have been killed mid-way"
-    assert not (reports / "tiny").exists()
+    assert list(reports.glob(".tmp-quick-*")), "the run should have been killed mid-way"
+    assert not (reports / "quick").exists()
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert (reports / "tiny" / "stamp.json").exists()
-    assert not list(reports.glob(".tmp-tiny-*"))
+    assert (reports / "quick" / "stamp.json").exists()
+    assert not list(reports.glob(".tmp-quick-*"))
 
 
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
