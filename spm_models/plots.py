@@ -5,18 +5,14 @@ Matplotlib is imported lazily so the model layers stay free of it.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from spm_models.data import Company
+from spm_models.figures import figure_axes
 
-
-def _axes(ax, figsize=(8, 5)):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-        return fig, ax
-    return ax.figure, ax
+_axes = partial(figure_axes, default=(8, 5))
 
 
 def plot_account_map(

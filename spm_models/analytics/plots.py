@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from spm_models.analytics.attainment import BENCHMARK_BAND
+from spm_models.figures import figure_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -18,13 +20,7 @@ if TYPE_CHECKING:
     from spm_models.analytics.segmentation import MarketView
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (8, 5)) -> tuple[Figure, Axes]:
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-        return fig, ax
-    return ax.figure, ax
+_axes = partial(figure_axes, default=(8, 5))
 
 
 def plot_pace_quadrant(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from spm_models.figures import figure_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -16,13 +19,7 @@ if TYPE_CHECKING:
     from spm_models.capacity.sensitivity import SensitivityResult
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (9, 5)) -> tuple[Figure, Axes]:
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-        return fig, ax
-    return ax.figure, ax
+_axes = partial(figure_axes, default=(9, 5))
 
 
 def plot_capacity(result: CapacityResult, *, ax: Axes | None = None) -> Figure:

@@ -5,7 +5,10 @@ Each function takes a result and ``*, ax=None`` and returns the Figure.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
+
+from spm_models.figures import figure_axes
 
 if TYPE_CHECKING:
     from spm_models.forecast.backtest import BacktestResult, Comparison
@@ -13,14 +16,7 @@ if TYPE_CHECKING:
     from spm_models.forecast.pipeline import QuarterForecast
 
 
-def _axes(ax: Any, figsize: tuple[float, float] = (9.0, 4.0)) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-    else:
-        fig = ax.figure
-    return fig, ax
+_axes = partial(figure_axes, default=(9.0, 4.0))
 
 
 def _money_axis(ax: Any, unit: str) -> None:

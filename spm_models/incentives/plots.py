@@ -7,22 +7,17 @@ ipywidgets for :func:`plan_explorer`) are imported only when a chart is drawn.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from spm_models.figures import figure_axes
 from spm_models.incentives.cost import AttainmentSimulation, PlanComparison, plan_cost
 from spm_models.incentives.engine import PayoutResult
 from spm_models.incentives.plan import Plan
 
-
-def _axes(ax, figsize=(7.5, 4.2)):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-        return fig, ax
-    return ax.figure, ax
+_axes = partial(figure_axes, default=(7.5, 4.2))
 
 
 def _usd(x: float, _pos=None) -> str:

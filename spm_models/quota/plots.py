@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from spm_models.figures import figure_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -15,13 +18,7 @@ if TYPE_CHECKING:
     from spm_models.quota.fairness import FairQuotaResult
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] = (8, 5)) -> tuple[Figure, Axes]:
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-        return fig, ax
-    return ax.figure, ax
+_axes = partial(figure_axes, default=(8, 5))
 
 
 def plot_quota_vs_potential(result: FairQuotaResult, *, ax: Axes | None = None) -> Figure:

@@ -5,18 +5,14 @@ Every function takes a result and ``*, ax=None`` and returns the Figure.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
+from spm_models.figures import figure_axes
 
-def _axes(ax, figsize=(8, 6)):
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-    else:
-        fig = ax.figure
-    return fig, ax
+_axes = partial(figure_axes, default=(8, 6))
 
 
 def _colours(keys: np.ndarray) -> np.ndarray:
