@@ -85,6 +85,11 @@ def _run_one(task: tuple[str, pd.DataFrame, str, dict, int, dict | None]) -> dic
         return {"id": sid, "error": f"{type(exc).__name__}: {exc}"}
 
 
+def _run_chunk(tasks: list[tuple]) -> list[dict[str, Any]]:
+    """Several series in one task (runs on a Dask worker)."""
+    return [_run_one(task) for task in tasks]
+
+
 class _Progress:
     """A progress display: tqdm when installed and enabled, otherwise a line every 10%."""
 
@@ -191,9 +196,13 @@ def forecast_many(
             from distributed import as_completed as dask_completed
 
             jobs = len(dask_client.scheduler_info().get("workers", {})) or 1
-            for fut in dask_completed(dask_client.map(_run_one, tasks, pure=False)):
-                results.append(fut.result())
-                bar.update()
+            # A few chunks per worker: one task per series drowns short fits in overhead.
+            n_chunks = min(len(tasks), 4 * jobs)
+            chunks = [tasks[i::n_chunks] for i in range(n_chunks)]
+            for fut in dask_completed(dask_client.map(_run_chunk, chunks, pure=False)):
+                for result in fut.result():
+                    results.append(result)
+                    bar.update()
         elif jobs == 1 or len(tasks) == 1:
             for task in tasks:
                 results.append(_run_one(task))
