@@ -10,7 +10,7 @@ from functools import partial
 import pandas as pd
 
 from spm_models.data import Company
-from spm_models.figures import figure_axes
+from spm_models.figures import figure_axes, mark_rep_homes
 
 _axes = partial(figure_axes, default=(8, 5))
 
@@ -62,29 +62,7 @@ def plot_account_map(
             linewidths=0.7,
             label="moved account",
         )
-    homes = company.reps
-    vacant = homes["status"] == "vacant"
-    ax.scatter(
-        homes.loc[~vacant, "home_lon"],
-        homes.loc[~vacant, "home_lat"],
-        marker="*",
-        s=140,
-        c="black",
-        edgecolors="white",
-        linewidths=0.6,
-        label="rep home",
-    )
-    if vacant.any():
-        ax.scatter(
-            homes.loc[vacant, "home_lon"],
-            homes.loc[vacant, "home_lat"],
-            marker="X",
-            s=90,
-            c="crimson",
-            edgecolors="white",
-            linewidths=0.6,
-            label="vacant seat",
-        )
+    mark_rep_homes(ax, company.reps)
     ax.set_xlabel("Longitude (°)")
     ax.set_ylabel("Latitude (°)")
     ax.set_title(f"{title} ({len(uniques)} territories, {len(acc):,} accounts)")

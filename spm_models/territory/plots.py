@@ -10,7 +10,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from spm_models.figures import figure_axes
+from spm_models.figures import figure_axes, mark_rep_homes
 
 _axes = partial(figure_axes, default=(8, 6))
 
@@ -60,28 +60,7 @@ def plot_alignment_map(
             linewidths=0.5,
             label=f"moved ({len(m):,})",
         )
-    vacant = reps.get("status", pd.Series("", index=reps.index)).astype(str) == "vacant"
-    ax.scatter(
-        reps.loc[~vacant, "home_lon"],
-        reps.loc[~vacant, "home_lat"],
-        marker="*",
-        s=90,
-        c=[colour_of[str(r)] for r in reps.loc[~vacant, "rep_id"]],
-        edgecolors="black",
-        linewidths=0.6,
-        label="rep home",
-    )
-    if vacant.any():
-        ax.scatter(
-            reps.loc[vacant, "home_lon"],
-            reps.loc[vacant, "home_lat"],
-            marker="X",
-            s=70,
-            c="white",
-            edgecolors="black",
-            linewidths=0.8,
-            label="vacant seat",
-        )
+    mark_rep_homes(ax, reps, colours=colour_of)
     ax.set_xlabel("longitude (degrees)")
     ax.set_ylabel("latitude (degrees)")
     ax.set_title(title or ("Proposed alignment" if which == "after" else "Current alignment"))
