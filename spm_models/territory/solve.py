@@ -89,6 +89,36 @@ class SolveOutcome:
     col_dual: np.ndarray | None = None
     detail: str = ""
 
+    @classmethod
+    def infeasible(cls, solver: str, runtime_s: float, detail: str = "") -> SolveOutcome:
+        """The outcome of a model proven to have no feasible solution."""
+        return cls(
+            SolveStatus.INFEASIBLE,
+            math.nan,
+            math.inf,
+            math.inf,
+            None,
+            solver,
+            runtime_s,
+            detail=detail,
+        )
+
+    @classmethod
+    def proven(
+        cls,
+        objective: float,
+        bound: float,
+        x: np.ndarray | None,
+        *,
+        integral: bool,
+        solver: str,
+        runtime_s: float,
+        detail: str = "",
+    ) -> SolveOutcome:
+        """Status, bound and gap from the solution and the solver's bound, not its label."""
+        status, bound, gap = classify(objective, bound, integral, x is not None)
+        return cls(status, objective, bound, gap, x, solver, runtime_s, detail=detail)
+
 
 def relative_gap(objective: float, bound: float) -> float:
     """Relative optimality gap of a minimisation, 0 when the bound meets the objective."""
@@ -252,16 +282,7 @@ def _solve_highs(
     version = _highs_version()
     S = highspy.HighsModelStatus
     if ms == S.kInfeasible:
-        return SolveOutcome(
-            SolveStatus.INFEASIBLE,
-            math.nan,
-            math.inf,
-            math.inf,
-            None,
-            version,
-            runtime,
-            detail=detail,
-        )
+        return SolveOutcome.infeasible(version, runtime, detail)
     if ms in (
         S.kUnbounded,
         S.kUnboundedOrInfeasible,
@@ -283,8 +304,15 @@ def _solve_highs(
         bound = float(info.mip_dual_bound)
         if ms == S.kOptimal and not math.isfinite(bound):
             bound = objective
-        status, bound, gap = classify(objective, bound, linear.integral_objective, has_solution)
-        return SolveOutcome(status, objective, bound, gap, x, version, runtime, detail=detail)
+        return SolveOutcome.proven(
+            objective,
+            bound,
+            x,
+            integral=linear.integral_objective,
+            solver=version,
+            runtime_s=runtime,
+            detail=detail,
+        )
     # A linear program: optimal means proven; anything else has no valid bound.
     if ms == S.kOptimal:
         objective = float(info.objective_function_value)
@@ -358,47 +386,27 @@ def _solve_pulp(
         ms = h.getModelStatus()
         detail = h.modelStatusToString(ms)
         if ms == highspy.HighsModelStatus.kInfeasible:
-            return SolveOutcome(
-                SolveStatus.INFEASIBLE,
-                math.nan,
-                math.inf,
-                math.inf,
-                None,
-                version,
-                runtime,
-                detail=detail,
-            )
+            return SolveOutcome.infeasible(version, runtime, detail)
         has_solution = info.primal_solution_status == 2 and has_values
         objective = linear.evaluate(values) if has_solution else math.nan
         if is_mip:
             bound = float(info.mip_dual_bound)
         else:
             bound = objective if ms == highspy.HighsModelStatus.kOptimal else -math.inf
-        status, bound, gap = classify(objective, bound, linear.integral_objective, has_solution)
-        return SolveOutcome(
-            status,
+        return SolveOutcome.proven(
             objective,
             bound,
-            gap,
             values if has_solution else None,
-            version,
-            runtime,
+            integral=linear.integral_objective,
+            solver=version,
+            runtime_s=runtime,
             detail=detail,
         )
     # CBC: read the result block of its log.
     m = _CBC_RESULT.search(text)
     detail = m.group(1).strip() if m else pulp.LpStatus[prob.status]
     if prob.status == pulp.LpStatusInfeasible or "infeasible" in detail.lower():
-        return SolveOutcome(
-            SolveStatus.INFEASIBLE,
-            math.nan,
-            math.inf,
-            math.inf,
-            None,
-            version,
-            runtime,
-            detail=detail,
-        )
+        return SolveOutcome.infeasible(version, runtime, detail)
     has_solution = has_values and linear.max_violation(np.nan_to_num(values)) <= 1e-5
     objective = linear.evaluate(values) if has_solution else math.nan
     bound = -math.inf
@@ -414,14 +422,12 @@ def _solve_pulp(
             bound = objective
     if not is_mip and prob.status == pulp.LpStatusOptimal and has_solution:
         bound = objective
-    status, bound, gap = classify(objective, bound, linear.integral_objective, has_solution)
-    return SolveOutcome(
-        status,
+    return SolveOutcome.proven(
         objective,
         bound,
-        gap,
         values if has_solution else None,
-        version,
-        runtime,
+        integral=linear.integral_objective,
+        solver=version,
+        runtime_s=runtime,
         detail=detail,
     )
