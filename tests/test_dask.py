@@ -66,3 +66,29 @@ def test_batch_forecast_on_dask_equals_local(client) -> None:
     pd.testing.assert_frame_equal(local.forecasts, remote.forecasts)
     pd.testing.assert_frame_equal(local.metrics, remote.metrics)
     assert remote.n_jobs == 2 and not remote.failures
+
+
+def test_decomposed_alignment_on_dask_equals_local(client) -> None:
+    from spm_models.data import generate_company
+    from spm_models.territory.decompose import align_national
+
+    company = generate_company(seed=11, n_accounts=900, n_reps=16)
+    options = {
+        "balance": ["workload"],
+        "tolerance": 0.10,
+        "max_disruption": 0.30,
+        "k_nearest": 8,
+        "reps_per_part": 4,
+        "part_time_limit": 60,
+        "mip_gap": 1e-2,
+        "repair_rounds": 1,
+        "bound_iterations": 30,
+    }
+    local = align_national(company.accounts, company.reps, **options)
+    on_dask = align_national(company.accounts, company.reps, dask_client=client, **options)
+    assert on_dask.workers == "dask (2 workers)"
+    assert set(on_dask.parts["phase"]) == {"split", "repair-1"}
+    pd.testing.assert_frame_equal(local.result.assignment, on_dask.result.assignment)
+    assert on_dask.result.objective == pytest.approx(local.result.objective, rel=1e-12)
+    assert on_dask.result.bound == pytest.approx(local.result.bound, rel=1e-12)
+    assert on_dask.result.bound <= on_dask.result.objective

@@ -102,10 +102,39 @@ def register(subparsers) -> None:
         default=0,
         help="rounds adding pruned pairs that price out negative (default 0)",
     )
-    p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    p.add_argument(
+        "--time-limit", type=float, default=60.0, help="seconds (default 60; per part when split)"
+    )
     p.add_argument("--mip-gap", type=float, default=1e-4, help="relative gap to stop at")
     p.add_argument("--solver", choices=("highs", "cbc", "pulp-highs"), default="highs")
     p.add_argument("--method", choices=("auto", "mip", "lp-fix"), default="auto")
+    national = p.add_argument_group(
+        "national scale",
+        "split the reps into regional parts solved in parallel, repair across their borders "
+        "and prove the gap against a national Lagrangian bound (writes DIR/parts.csv too)",
+    )
+    national.add_argument(
+        "--parts-by",
+        metavar="clusters|COLUMN",
+        default=None,
+        help="decompose: 'clusters' (compact groups of rep homes) or a reps column, e.g. region",
+    )
+    national.add_argument(
+        "--reps-per-part", type=int, default=50, help="reps per part with clusters (default 50)"
+    )
+    national.add_argument(
+        "--repair-rounds", type=int, default=1, help="border repair rounds (default 1)"
+    )
+    national.add_argument(
+        "--jobs", type=int, default=1, help="local processes solving parts (default 1)"
+    )
+    where = national.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask", action="store_true", help="solve the parts on a local Dask cluster (--jobs)"
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="solve the parts on an existing Dask cluster"
+    )
     p.set_defaults(handler=run)
 
 
@@ -164,17 +193,22 @@ def run(args: argparse.Namespace) -> int:
         "max_distance_km": args.max_distance_km,
         "k_nearest": args.k_nearest or None,
     }
+    national = None
     try:
-        result = align_territories(
-            accounts,
-            reps,
-            solver=args.solver,
-            method=args.method,
-            time_limit=args.time_limit,
-            mip_gap=args.mip_gap,
-            reprice=args.reprice,
-            **options,
-        )
+        if args.parts_by or args.dask or args.scheduler:
+            national = _align_national(args, accounts, reps, options)
+            result = national.result
+        else:
+            result = align_territories(
+                accounts,
+                reps,
+                solver=args.solver,
+                method=args.method,
+                time_limit=args.time_limit,
+                mip_gap=args.mip_gap,
+                reprice=args.reprice,
+                **options,
+            )
     except InfeasibleModelError as exc:
         summary = {
             "status": "infeasible",
@@ -193,7 +227,9 @@ def run(args: argparse.Namespace) -> int:
     result.assignment.to_csv(out / "assignment.csv", index=False)
     result.territories.to_csv(out / "territories.csv", index=False)
     result.comparison.to_csv(out / "comparison.csv", index=False)
-    summary = result.summary_json()
+    summary = result.summary_json() if national is None else national.summary_json()
+    if national is not None:
+        national.parts.to_csv(out / "parts.csv", index=False)
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     gap = "n/a" if summary["gap"] is None else f"{100 * summary['gap']:.3f}%"
     print(
@@ -204,3 +240,24 @@ def run(args: argparse.Namespace) -> int:
         f"in {result.runtime_s:.1f} s; wrote {out}"
     )
     return 0 if result.status.is_ok else 1
+
+
+def _align_national(args: argparse.Namespace, accounts: pd.DataFrame, reps: pd.DataFrame, options):
+    """Decomposed alignment, its parts on local processes or on Dask."""
+    from spm_models.cluster import dask_client
+    from spm_models.territory.decompose import align_national
+
+    options = {k: v for k, v in options.items() if k != "balance_penalty" or v}
+    with dask_client(args.scheduler, local=args.dask, n_workers=max(args.jobs, 1)) as client:
+        return align_national(
+            accounts,
+            reps,
+            by=args.parts_by or "clusters",
+            reps_per_part=args.reps_per_part,
+            repair_rounds=args.repair_rounds,
+            part_time_limit=args.time_limit,
+            mip_gap=args.mip_gap,
+            dask_client=client,
+            jobs=args.jobs,
+            **options,
+        )

@@ -3,12 +3,16 @@
 The main entry point is :func:`align_territories`; the steps are also public
 (:func:`prepare_alignment` -> :func:`build_alignment` -> :func:`solve_assignment` ->
 :func:`extract_alignment`), with :func:`diagnose_infeasibility`, :func:`check_pruning`,
-:func:`choose_centres` (p-median territory centres) and :func:`tradeoff_frontier`.
+:func:`choose_centres` (p-median territory centres) and :func:`tradeoff_frontier`. At
+national scale :func:`align_national` splits the problem into regional parts solved in
+parallel (local processes or Dask), repairs across their borders and proves the gap against
+a national Lagrangian bound.
 """
 
 from __future__ import annotations
 
 from spm_models.territory.alignment import AlignmentResult, align_territories, extract_alignment
+from spm_models.territory.decompose import NationalAlignment, align_national
 from spm_models.territory.diagnose import (
     Diagnosis,
     PruningCheck,
@@ -51,11 +55,13 @@ __all__ = [
     "Diagnosis",
     "GapInstance",
     "LinearModel",
+    "NationalAlignment",
     "PmedcapInstance",
     "PruningCheck",
     "Resource",
     "SolveOutcome",
     "SolveStatus",
+    "align_national",
     "align_territories",
     "alignment_metric_names",
     "build_alignment",

@@ -24,6 +24,7 @@ from scipy import sparse
 from spm_models.errors import InfeasibleModelError
 from spm_models.territory.geo import distance_matrix_km
 from spm_models.territory.inputs import AlignmentInputs
+from spm_models.territory.lagrangian import dual_prices
 from spm_models.territory.model import AssignmentModel, LinearModel, build_alignment, row_family
 from spm_models.territory.solve import SolveStatus
 
@@ -479,40 +480,11 @@ def check_pruning(
     """
     spec = inputs.spec
     linear = model.linear
-    names = linear.row_names
     n, r = model.n_items, model.n_agents
     y = np.asarray(row_dual, dtype=float)
     agent_pos = {a: i for i, a in enumerate(model.agent_ids)}
-    u = np.zeros(n)
-    ybal = {m: np.zeros(r) for m in spec.balance}
-    y_dis = 0.0
-    const = 0.0
-    n_assign = n
-    u[:] = y[:n_assign]
-    for i in range(n_assign, len(names)):
-        name = names[i]
-        fam = row_family(name)
-        yi = y[i]
-        if yi == 0:
-            continue
-        rhs = linear.row_upper[i] if yi < 0 else linear.row_lower[i]
-        if fam == "balance":
-            for m in spec.balance:
-                for side in ("max", "min"):
-                    prefix = f"{m}_{side}_"
-                    if name.startswith(prefix):
-                        ybal[m][agent_pos[name[len(prefix) :]]] += yi
-            const += yi * rhs
-        elif fam == "disruption_cap":
-            y_dis = yi
-            const += yi * rhs
-        elif fam == "balance_deviation":
-            const += yi * rhs
-            for m in spec.balance:
-                prefix = f"{m}_dev_"
-                if name.startswith(prefix):
-                    ybal[m][agent_pos[name[len(prefix) :]]] += yi
-        # lock/mandatory/forbidden/max_distance rows are handled by restricting the pairs.
+    prices = dual_prices(model, spec, y)
+    u, ybal, y_dis, const = prices.assign, prices.balance, prices.disruption, prices.constant
     acc = inputs.accounts
     reps = inputs.reps
     weight = np.ones(n) if spec.weight == "none" else acc[spec.weight].to_numpy(dtype=float)

@@ -266,6 +266,9 @@ def _solve_highs(
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     if threads is not None:
         h.setOptionValue("threads", int(threads))
+        # HiGHS keeps one thread pool per process, sized by the first solve; a later solve
+        # asking for another size aborts with "Not Set" unless the pool is rebuilt.
+        h.resetGlobalScheduler(True)
     for key, value in (options or {}).items():
         h.setOptionValue(key, value)
     _pass_model(h, linear, relax)

@@ -54,6 +54,42 @@ def test_align_writes_tables_and_summary(tiny_company_dir: Path, tmp_path: Path,
     assert "gap" in capsys.readouterr().out
 
 
+def test_align_national_writes_parts(tiny_company_dir: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "national"
+    code = main(
+        [
+            "align",
+            "--accounts",
+            str(tiny_company_dir / "accounts.csv"),
+            "--reps",
+            str(tiny_company_dir / "reps.csv"),
+            "--tolerance",
+            "0.15",
+            "--max-disruption",
+            "0.4",
+            "--time-limit",
+            "20",
+            "--mip-gap",
+            "0.01",
+            "--parts-by",
+            "clusters",
+            "--reps-per-part",
+            "4",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["parts"] == 2 and summary["workers"] == "in turn"
+    assert summary["bound"] <= summary["objective"] + 1e-6
+    parts = pd.read_csv(out / "parts.csv")
+    assert parts.loc[parts["phase"] == "split", "part"].tolist() == ["part-01", "part-02"]
+    territories = pd.read_csv(out / "territories.csv")
+    assert (territories["workload"] <= territories["max_workload"] + 1e-6).all()
+    assert "gap" in capsys.readouterr().out
+
+
 def test_align_infeasible_exit_code_and_summary(
     tiny_company_dir: Path, tmp_path: Path, capsys
 ) -> None:
