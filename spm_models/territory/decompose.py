@@ -41,7 +41,13 @@ from spm_models.territory.inputs import (
     rep_targets,
     validate_alignment_tables,
 )
-from spm_models.territory.lagrangian import BoundProblem, bound_problem, improve_prices
+from spm_models.territory.lagrangian import (
+    BoundProblem,
+    bound_problem,
+    dual_prices,
+    improve_prices,
+    lagrangian_bound,
+)
 from spm_models.territory.metrics import (
     assignment_table,
     before_after,
@@ -96,6 +102,9 @@ class PartResult:
     bound: float
     seconds: float
     error: str | None = None
+    prices: dict[str, np.ndarray] | None = None
+    """Per metric, the LP dual price of each of the part's reps (in ``task.reps`` order)."""
+    disruption_price: float = 0.0
 
 
 def solve_part(task: PartTask) -> PartResult:
@@ -171,6 +180,9 @@ def solve_part(task: PartTask) -> PartResult:
         return failed(str(outcome.status), f"no alignment found within {task.time_limit} s")
     rep_ids = inputs.reps["rep_id"].to_numpy(dtype=object)
     new_rep = model.arc_agent[model.choice_from_x(outcome.x)]
+    prices = None
+    if outcome.row_dual is not None:
+        prices = dual_prices(model, task.spec, outcome.row_dual)
     return PartResult(
         phase=task.phase,
         name=task.name,
@@ -180,6 +192,8 @@ def solve_part(task: PartTask) -> PartResult:
         objective=float(outcome.objective),
         bound=float(outcome.bound),
         seconds=time.perf_counter() - t0,
+        prices=None if prices is None else prices.balance,
+        disruption_price=0.0 if prices is None else -prices.disruption,
     )
 
 
@@ -424,9 +438,9 @@ def align_national(
 
     t1 = time.perf_counter()
     objective = nat.cost(new_rep)
-    v0 = np.zeros((len(spec.balance), len(nat.reps)))
+    v0, mu0 = _start_prices(nat, tasks, results)
     _, _, final = improve_prices(
-        nat.problem, v0, 0.0, upper_bound=objective, iterations=bound_iterations
+        nat.problem, v0, mu0, upper_bound=objective, iterations=bound_iterations
     )
     bound = final.bound
     phases["bound"] = time.perf_counter() - t1
@@ -820,6 +834,26 @@ def _part_row(res: PartResult, task: PartTask, accepted: bool) -> dict:
         "accepted": accepted,
         "error": res.error or "",
     }
+
+
+def _start_prices(
+    nat: _National, tasks: Sequence[PartTask], results: Sequence[PartResult]
+) -> tuple[np.ndarray, float]:
+    """Starting prices for the national bound: each part's LP prices, or zero if better."""
+    rep_pos = {rid: i for i, rid in enumerate(nat.reps["rep_id"])}
+    v = np.zeros((len(nat.spec.balance), len(nat.reps)))
+    mu = 0.0
+    for task, res in zip(tasks, results, strict=True):
+        if res.prices is None:
+            continue
+        pos = [rep_pos[r] for r in task.reps["rep_id"]]
+        for mi, m in enumerate(nat.spec.balance):
+            v[mi, pos] = res.prices[m]
+        mu = max(mu, res.disruption_price)
+    mu = mu if nat.cap is not None else 0.0
+    zero = np.zeros_like(v)
+    start = lagrangian_bound(nat.problem, v, mu).bound
+    return (v, mu) if start > lagrangian_bound(nat.problem, zero, 0.0).bound else (zero, 0.0)
 
 
 def _result(
