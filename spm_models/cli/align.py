@@ -120,7 +120,7 @@ def register(subparsers) -> None:
         help="decompose: 'clusters' (compact groups of rep homes) or a reps column, e.g. region",
     )
     national.add_argument(
-        "--reps-per-part", type=int, default=50, help="reps per part with clusters (default 50)"
+        "--reps-per-part", type=int, default=25, help="reps per part with clusters (default 25)"
     )
     national.add_argument(
         "--repair-rounds", type=int, default=1, help="border repair rounds (default 1)"
