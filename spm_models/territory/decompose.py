@@ -287,10 +287,22 @@ class _National:
     labels: np.ndarray
     near_idx: np.ndarray
     near_dist: np.ndarray
-    weight: np.ndarray
-    basis: np.ndarray
-    cap: float | None
     problem: BoundProblem
+
+    @property
+    def weight(self) -> np.ndarray:
+        """Each account's weight in the travel objective."""
+        return self.problem.weight
+
+    @property
+    def basis(self) -> np.ndarray:
+        """Each account's disruption basis (1, or its potential)."""
+        return self.problem.basis
+
+    @property
+    def cap(self) -> float | None:
+        """The national disruption cap in the basis's units."""
+        return self.problem.cap
 
     def cost(self, new_rep: np.ndarray) -> float:
         """National objective of an assignment (rep positions)."""
@@ -411,7 +423,7 @@ def align_national(
     new_rep = np.full(len(nat.accounts), -1, dtype=np.int64)
     for res in results:
         new_rep[[acc_pos[a] for a in res.account_ids]] = [rep_pos[r] for r in res.new_rep_ids]
-    objective_split = nat.cost(new_rep)
+    objective_split = objective = nat.cost(new_rep)
     rows = [_part_row(res, tasks[i], True) for i, res in enumerate(results)]
 
     t1 = time.perf_counter()
@@ -431,13 +443,13 @@ def align_national(
             if res.error is None:
                 trial = new_rep.copy()
                 trial[[acc_pos[a] for a in res.account_ids]] = [rep_pos[r] for r in res.new_rep_ids]
-                if nat.cost(trial) < nat.cost(new_rep) - 1e-9 * abs(nat.cost(new_rep)):
-                    new_rep, accepted = trial, True
+                trial_cost = nat.cost(trial)
+                if trial_cost < objective - 1e-9 * abs(objective):
+                    new_rep, objective, accepted = trial, trial_cost, True
             rows.append(_part_row(res, task, accepted))
     phases["repair"] = time.perf_counter() - t1
 
     t1 = time.perf_counter()
-    objective = nat.cost(new_rep)
     v0, mu0 = _start_prices(nat, tasks, results)
     _, _, final = improve_prices(
         nat.problem, v0, mu0, upper_bound=objective, iterations=bound_iterations
@@ -508,15 +520,6 @@ def _national(
         reps["home_lon"].to_numpy(),
         k,
     )
-    weight = np.ones(n) if spec.weight == "none" else accounts[spec.weight].to_numpy(dtype=float)
-    basis = (
-        accounts["potential"].to_numpy(dtype=float)
-        if spec.disruption_basis == "potential"
-        else np.ones(n)
-    )
-    cap = None
-    if spec.max_disruption is not None:
-        cap = float(spec.max_disruption * basis[current >= 0].sum())
     targets = rep_targets(accounts, reps, spec)
     problem = bound_problem(
         accounts,
@@ -541,9 +544,6 @@ def _national(
         labels=labels,
         near_idx=near_idx,
         near_dist=near_dist,
-        weight=weight,
-        basis=basis,
-        cap=cap,
         problem=problem,
     )
 

@@ -11,7 +11,7 @@ equals the LP relaxation, because the remaining one-choice-per-account problem h
 vertices. :func:`lagrangian_bound` evaluates it over all pairs: it prices the ``k`` nearest
 reps of each account first; every other rep is at least as far as the ``k``-th nearest,
 which gives a safe floor for the rest, and only accounts whose floor is below their best
-candidate need pricing against every rep (or keep the floor: a weaker, still valid bound).
+candidate need pricing against every rep.
 :func:`improve_prices` raises the bound by subgradient steps.
 """
 
@@ -220,7 +220,7 @@ class LagrangianValue:
     Attributes
     ----------
     bound : float
-        ``L(v, mu)``, or a lower bound on it when evaluated with ``exact=False``.
+        ``L(v, mu)``.
     choice : numpy.ndarray
         Each account's cheapest rep at these prices.
     exact_accounts : int
@@ -237,7 +237,6 @@ def lagrangian_bound(
     v: np.ndarray,
     mu: float,
     *,
-    exact: bool = True,
     top_priced: int = 32,
     chunk: int = 2000,
 ) -> LagrangianValue:
@@ -251,10 +250,6 @@ def lagrangian_bound(
         Balance prices, shape ``(metrics, reps)``.
     mu : float
         Disruption price (``>= 0``).
-    exact : bool
-        ``True``: price against every rep the accounts whose floor on the non-candidate
-        reps is below their best candidate. ``False``: use the floor for them (faster, a
-        weaker but still valid bound).
     top_priced : int
         Reps with the highest prices, priced for every account (keeps the floor tight).
     chunk : int
@@ -285,14 +280,12 @@ def lagrangian_bound(
     # the floor for the rest uses a modest price and rarely bites.
     n_reps = len(p.home_lat)
     outside = np.full(n, np.inf)
-    floor_rep = 0
     if cand.shape[1] < n_reps:
         rank = v.max(axis=0)
         top = np.argsort(-rank, kind="stable")[: min(top_priced, n_reps - cand.shape[1])]
         rest = np.ones(n_reps, dtype=bool)
         rest[top] = False
         tau = v[:, rest].max(axis=1) if rest.any() else np.full(v.shape[0], -np.inf)
-        floor_rep = int(np.flatnonzero(rest)[rank[rest].argmax()]) if rest.any() else 0
         k_dist = p.cand_dist[:, -1]
         outside = (
             p.weight * k_dist
@@ -317,12 +310,6 @@ def lagrangian_bound(
         choice[fi] = p.forced[fi]
         outside[fi] = np.inf
     loose = np.flatnonzero(outside < best)
-    if not exact:
-        # The floor stands for "some rep beyond the candidates": credit it to the rep with
-        # the highest price among them.
-        best[loose] = outside[loose]
-        choice[loose] = floor_rep
-        loose = loose[:0]
     reps_all = np.arange(len(p.home_lat))
     for s in range(0, loose.size, chunk):
         part = loose[s : s + chunk]
@@ -375,7 +362,7 @@ def improve_prices(
     """
     v = np.array(v, dtype=float)
     best_v, best_mu = v.copy(), float(mu)
-    best = current = lagrangian_bound(p, v, mu, exact=True)
+    best = current = lagrangian_bound(p, v, mu)
     theta = theta0
     stall = 0
     n_reps = p.lower.shape[1]
@@ -403,7 +390,7 @@ def improve_prices(
         step = theta * max(target - current.bound, 1e-9 * abs(target)) / norm
         v = v + step * g
         mu = max(0.0, mu + step * g_mu)
-        current = lagrangian_bound(p, v, mu, exact=True)
+        current = lagrangian_bound(p, v, mu)
         if current.bound > best.bound:
             best, best_v, best_mu = current, v.copy(), mu
             stall = 0
