@@ -21,6 +21,8 @@ from spm_models import config
 from spm_models.data import Company, generate_company, load_company, write_company
 from spm_models.data.privacy import ANONYMISE_ENV, anonymise_reps
 from spm_models.data.sample import generator_version
+from spm_models.registry import metric_record, metric_values
+from spm_models.skipped import PlausibilityWarning, Skipped
 
 DEFAULT_SAMPLE = {"seed": 42, "n_accounts": 5000, "n_reps": 60}
 
@@ -47,16 +49,6 @@ def ensure_sample(seed: int = 42, n_accounts: int = 5000, n_reps: int = 60) -> P
 
         shutil.rmtree(tmp, ignore_errors=True)
     return target
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
 
 
 @dataclass
@@ -119,20 +111,66 @@ class NotebookSession:
         path = self.output_dir / "tables" / f"{name}.csv"
         return pd.read_csv(path) if path.exists() else None
 
+    def _read_json(self, name: str, default: Any) -> Any:
+        path = self.output_dir / name
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else default
+
+    def _write_json(self, name: str, document: Any) -> None:
+        path = self.output_dir / name
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(document, indent=2, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+
     def read_metrics(self) -> dict[str, Any]:
-        """The headline figures earlier notebooks of this run wrote (empty if none)."""
-        path = self.output_dir / "metrics.json"
-        return json.loads(path.read_text()) if path.exists() else {}
+        """The figures earlier notebooks of this run wrote, as ``{name: value}`` (empty if none)."""
+        return metric_values(self._read_json("metrics.json", {}))
 
     def metrics(self, values: dict[str, Any]) -> dict[str, Any]:
-        """Merge headline figures into ``metrics.json`` and return the merged dict."""
-        path = self.output_dir / "metrics.json"
-        merged = self.read_metrics()
-        merged.update({k: _jsonable(v) for k, v in values.items()})
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(merged, indent=2, sort_keys=True))
-        tmp.replace(path)
-        return merged
+        """Merge figures into ``metrics.json`` and return every value written so far.
+
+        Each figure is stored with its registry definition (label, unit, formatted text, page,
+        section, definition) so that every reader of the file prints it the same way.
+        """
+        document = self._read_json("metrics.json", {})
+        document.update({k: metric_record(k, v) for k, v in values.items()})
+        self._write_json("metrics.json", document)
+        return metric_values(document)
+
+    def show_table(
+        self,
+        frame: pd.DataFrame,
+        columns: list,
+        *,
+        max_rows: int = 15,
+        csv: str | None = None,
+        caption: str | None = None,
+    ) -> None:
+        """Display a formatted report table (see :func:`spm_models.reporting.tables.table_html`).
+
+        ``csv`` names a table written with :meth:`table` (without ``.csv``) to link in full.
+        """
+        from IPython.display import HTML, display
+
+        from spm_models.reporting.tables import table_html
+
+        link = f"{csv}.csv" if csv else None
+        display(HTML(table_html(frame, columns, max_rows=max_rows, csv=link, caption=caption)))
+
+    def skip(self, skipped: Skipped) -> None:
+        """Show one sentence saying why a section is left out, and record it in ``skipped.json``."""
+        from IPython.display import Markdown, display
+
+        record = {"notebook": self.notebook, "section": skipped.section, "text": skipped.sentence()}
+        self._write_json("skipped.json", [*self._read_json("skipped.json", []), record])
+        display(Markdown(f"*{skipped.sentence()}*"))
+
+    def warn(self, warning: PlausibilityWarning) -> None:
+        """Show a plausibility warning and record it in ``warnings.json`` (the runner prints it)."""
+        from IPython.display import Markdown, display
+
+        record = {"notebook": self.notebook, "topic": warning.topic, "text": warning.sentence()}
+        self._write_json("warnings.json", [*self._read_json("warnings.json", []), record])
+        display(Markdown(f"> **Warning.** {warning.sentence()}"))
 
     def show(self, fig, alt: str | None = None) -> None:
         """Display a Matplotlib figure as PNG with alt text (its title unless given), then close it.

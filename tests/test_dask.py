@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +10,7 @@ import pytest
 
 from spm_models import config
 from spm_models.forecast.batch import forecast_many
+from spm_models.registry import read_metrics_file
 from spm_models.runner import RunStatus, load_scenarios, run_batch
 
 distributed = pytest.importorskip("distributed")
@@ -36,7 +36,7 @@ def test_batch_on_local_cluster_isolates_failure_and_caches(client, tmp_path: Pa
     }
     assert outcomes["quick"].status is RunStatus.OK
     assert outcomes["quick"].report_dir == reports / "quick"
-    assert json.loads((reports / "quick" / "metrics.json").read_text())["overview.accounts"] == 400
+    assert read_metrics_file(reports / "quick" / "metrics.json")["overview.accounts"] == 400
     assert (reports / "quick" / "01_data_overview.html").exists()
     failed = outcomes["failing"]
     assert failed.status is RunStatus.FAILED and failed.cell is not None

@@ -12,6 +12,7 @@ import papermill
 import pytest
 
 from spm_models import config
+from spm_models.registry import read_metrics_file
 from spm_models.scenarios import STANDARD_PARAMETERS
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
@@ -39,7 +40,7 @@ def test_notebook_contract(path: Path) -> None:
 @pytest.mark.notebook
 def test_data_overview_runs_under_papermill(run_notebook) -> None:
     out = run_notebook("01_data_overview", {"region": "All", "balance_band": 0.2})
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = read_metrics_file(out / "metrics.json")
     assert metrics["overview.accounts"] == 400
     assert metrics["overview.workload_cv_current"] > 0.2
     balance = pd.read_csv(out / "tables" / "territory_balance_current.csv")
@@ -73,7 +74,7 @@ def test_executive_summary_writes_findings_from_the_figures(run_notebook, tmp_pa
     out = run_notebook("01_data_overview")
     (out / "metrics.json").write_text(
         json.dumps(
-            json.loads((out / "metrics.json").read_text())
+            read_metrics_file(out / "metrics.json")
             | {
                 "quota.total": 9_000_000.0,
                 "quota.expected_share_at_or_above": 0.42,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pandas as pd
+import pytest
 
 from spm_models.reporting import format_value, render_notebook_html, write_index
 
@@ -47,11 +49,59 @@ def test_report_has_no_code_and_escapes_names(tmp_path: Path) -> None:
 
 
 def test_format_value() -> None:
-    assert format_value(1_234_567, "usd") == "$1.2M"
+    assert format_value(1_234_567, "usd") == "$1.23M"
+    assert format_value(999_999, "usd") == "$1.00M"
+    assert format_value(-4_500, "usd") == "-$4.5k"
     assert format_value(0.1234, "pct") == "12.3%"
     assert format_value(12345, "int") == "12,345"
-    assert format_value(None, "usd") == "–"
-    assert format_value(float("nan"), "pct") == "–"
+    assert format_value(9.468786e5, "num") == "946,879"
+    assert format_value(None, "usd") == "n/a"
+    assert format_value(float("nan"), "pct") == "n/a"
+    assert format_value(float("inf"), "ratio") == "n/a"
+
+
+def test_registry_defines_each_figure_once_and_formats_it_one_way() -> None:
+    from spm_models.registry import figure, format_figure, metric_record, register_figure
+
+    assert format_figure("quota.total", 72_400_000) == "$72.40M"
+    record = metric_record("quota.total", 72_400_000)
+    assert record["text"] == "$72.40M" and record["label"] == "Total quota"
+    assert metric_record("not.a.figure", 1.0) == {"value": 1.0, "registered": False}
+    with pytest.raises(ValueError, match="defined twice"):
+        register_figure("quota.total", "Other", "usd", "x", page="p", section="s")
+    with pytest.raises(KeyError, match="not registered"):
+        figure("no.such")
+
+
+def test_table_html_formats_labels_units_and_escapes() -> None:
+    from spm_models.reporting.tables import Column, table_html
+
+    frame = pd.DataFrame(
+        {
+            "rep_name": ["<script>x</script>", "Ana"],
+            "quota": [946878.6, 1.5e6],
+            "share": [0.5, None],
+        }
+    )
+    out = table_html(
+        frame,
+        [("rep_name", "Rep"), Column("quota", "Quota", "usd"), ("share", "Share", "pct")],
+        max_rows=1,
+        csv="quotas.csv",
+    )
+    assert "<th>Rep</th>" in out and "$946.9k" in out and "50.0%" in out
+    assert "&lt;script&gt;" in out and "<script>" not in out and "dataframe" not in out
+    assert "Showing 1 of 2 rows." in out and 'href="tables/quotas.csv"' in out
+
+
+def test_skipped_reads_as_one_sentence() -> None:
+    from spm_models.skipped import Skipped
+
+    text = Skipped("Churn risk", "the history covers 10 months.", "at least 24 months").sentence()
+    assert (
+        text
+        == "Churn risk is not shown: the history covers 10 months; it needs at least 24 months."
+    )
 
 
 def test_empty_index(tmp_path: Path) -> None:
@@ -95,9 +145,9 @@ def test_compare_highlights_better_and_worse(tmp_path: Path) -> None:
     out = tmp_path / "cmp.html"
     assert main(["compare", "base", "alt", "--reports-dir", str(reports), "--out", str(out)]) == 0
     page = out.read_text()
-    assert '<td class="worse">$1.2M</td>' in page  # higher cost is worse
+    assert '<td class="worse">$1.20M</td>' in page  # higher cost is worse
     assert '<td class="better">3.0%</td>' in page  # lower workload CV is better
-    assert "<td>$60.0M</td>" in page  # total quota: neither better nor worse
+    assert "<td>$60.00M</td>" in page  # total quota: neither better nor worse
     assert 'alt="Money figures by scenario"' in page
     assert main(["compare", "base", "missing", "--reports-dir", str(reports)]) == 2
     index = write_index(reports).read_text()

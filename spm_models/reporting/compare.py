@@ -5,12 +5,11 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from spm_models.reporting.formatting import HEADLINES, Headline, format_value
+from spm_models.registry import FigureDef, format_value, headline_figures, read_metrics_file
 from spm_models.reporting.html import page
 
 
@@ -28,20 +27,20 @@ def load_metrics(names: list[str], reports_dir: Path) -> dict[str, dict]:
             f"no good report for scenario(s) {', '.join(missing)} in {reports_dir}; "
             "run them first with 'spm run'"
         )
-    return {n: json.loads((reports_dir / n / "metrics.json").read_text()) for n in names}
+    return {n: read_metrics_file(reports_dir / n / "metrics.json") for n in names}
 
 
 def comparison_table(metrics: dict[str, dict]) -> pd.DataFrame:
     """Headline figures (rows) by scenario (columns); only figures some scenario has."""
     rows = {
-        h.key: [metrics[name].get(h.key) for name in metrics]
-        for h in HEADLINES
-        if any(h.key in m for m in metrics.values())
+        h.name: [metrics[name].get(h.name) for name in metrics]
+        for h in headline_figures()
+        if any(h.name in m for m in metrics.values())
     }
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(metrics))
 
 
-def _judge(headline: Headline, base: object, value: object) -> str:
+def _judge(headline: FigureDef, base: object, value: object) -> str:
     """``better``/``worse``/``""`` for a value against the first scenario's."""
     if (
         headline.better is None
@@ -62,10 +61,10 @@ def _charts(table: pd.DataFrame) -> str:
     import matplotlib.pyplot as plt
 
     parts = []
-    lookup = {h.key: h for h in HEADLINES}
+    lookup = {h.name: h for h in headline_figures()}
     numeric = table.apply(pd.to_numeric, errors="coerce")
     for fmt, unit, scale in (("usd", "USD millions", 1e6), ("pct", "%", 0.01)):
-        keys = [k for k in numeric.index if lookup[k].fmt == fmt and numeric.loc[k].notna().any()]
+        keys = [k for k in numeric.index if lookup[k].unit == fmt and numeric.loc[k].notna().any()]
         if not keys:
             continue
         fig, ax = plt.subplots(figsize=(8, 0.6 + 0.55 * len(keys) * len(table.columns) / 2))
@@ -90,7 +89,7 @@ def _charts(table: pd.DataFrame) -> str:
 
 def comparison_html(table: pd.DataFrame, *, link_prefix: str = "") -> str:
     """The comparison as an HTML fragment: table (first scenario is the reference) and charts."""
-    lookup = {h.key: h for h in HEADLINES}
+    lookup = {h.name: h for h in headline_figures()}
     names = list(table.columns)
     head = "".join(
         f'<th><a href="{link_prefix}{html.escape(n)}/index.html">{html.escape(n)}</a></th>'
@@ -103,12 +102,12 @@ def comparison_html(table: pd.DataFrame, *, link_prefix: str = "") -> str:
         for i, name in enumerate(names):
             judged = _judge(h, values.iloc[0], values[name]) if i else ""
             css = f' class="{judged}"' if judged else ""
-            cells.append(f"<td{css}>{html.escape(format_value(values[name], h.fmt))}</td>")
+            cells.append(f"<td{css}>{html.escape(format_value(values[name], h.unit))}</td>")
         rows.append(f"<tr><td>{html.escape(h.label)}</td>{''.join(cells)}</tr>")
     return (
         f"<p>Differences are against <strong>{html.escape(names[0])}</strong>: "
         "green where the figure is better, red where it is worse.</p>"
-        f'<div class="table-wrap"><table><thead><tr><th>figure</th>{head}</tr></thead>'
+        f'<div class="table-wrap"><table><thead><tr><th>Figure</th>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>" + _charts(table)
     )
 

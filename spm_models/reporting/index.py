@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from spm_models.registry import format_value, headline_figures, read_metrics_file, registry
 from spm_models.reporting.compare import comparison_html, comparison_table
-from spm_models.reporting.formatting import HEADLINES, format_value
 from spm_models.reporting.html import page, stamp_header
 
 
@@ -19,39 +19,13 @@ def _load_json(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def _metric_fmt(key: str, value: Any) -> str:
-    for h in HEADLINES:
-        if h.key == key:
-            return format_value(value, h.fmt)
-    if isinstance(value, float):
-        name = key.lower()
-        if any(w in name for w in ("share", "gap", "cv", "growth", "pct", "rate", "cost_of_sales")):
-            return format_value(value, "pct")
-        if any(
-            w in name
-            for w in (
-                "total",
-                "bookings",
-                "pipeline",
-                "cost",
-                "quota",
-                "payout",
-                "capacity",
-                "potential",
-                "lower",
-                "upper",
-            )
-        ):
-            return format_value(value, "usd")
-    return format_value(value, "num" if isinstance(value, int | float) else "text")
-
-
 def write_scenario_page(folder: Path, scenario, stamp: dict, fields: dict[str, str]) -> Path:
     """``<scenario>/index.html``: description, every metric, links to notebooks and tables."""
-    metrics = _load_json(folder / "metrics.json") or {}
+    metrics = read_metrics_file(folder / "metrics.json")
     rows = "".join(
-        f"<tr><td>{html.escape(k)}</td><td>{html.escape(_metric_fmt(k, v))}</td></tr>"
-        for k, v in sorted(metrics.items())
+        f"<tr><td>{html.escape(fig.label)}</td><td>{html.escape(fig.format(metrics[name]))}</td></tr>"
+        for name, fig in registry().items()
+        if name in metrics
     )
     links = "".join(
         f'<li><a href="{html.escape(stem)}.html">{html.escape(stem.replace("_", " "))}</a></li>'
@@ -65,8 +39,8 @@ def write_scenario_page(folder: Path, scenario, stamp: dict, fields: dict[str, s
         f'<nav><a href="../index.html">All scenarios</a></nav>'
         f"<h1>{html.escape(scenario.title)}</h1><p>{html.escape(scenario.description)}</p>"
         f"<h2>Reports</h2><ul>{links}</ul>"
-        f'<h2>Headline figures</h2><div class="table-wrap"><table><thead><tr><th>figure</th>'
-        f"<th>value</th></tr></thead><tbody>{rows}</tbody></table></div>"
+        f'<h2>Headline figures</h2><div class="table-wrap"><table><thead><tr><th>Figure</th>'
+        f"<th>Value</th></tr></thead><tbody>{rows}</tbody></table></div>"
         f"<h2>Result tables</h2><ul>{table_links}</ul>"
     )
     out = folder / "index.html"
@@ -94,7 +68,7 @@ def collect_runs(reports_dir: Path) -> list[dict[str, Any]]:
                 "name": folder.name,
                 "stamp": stamp,
                 "failure": failure if failed_later else None,
-                "metrics": _load_json(folder / "metrics.json") or {},
+                "metrics": read_metrics_file(folder / "metrics.json"),
                 "title": _scenario_title(folder) or folder.name,
             }
         )
@@ -118,7 +92,7 @@ def write_index(reports_dir: Path) -> Path:
     """Write ``reports/index.html``: status, time, duration and headline figures per scenario."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     runs = collect_runs(reports_dir)
-    shown = [h for h in HEADLINES if any(h.key in r["metrics"] for r in runs)]
+    shown = [h for h in headline_figures() if any(h.name in r["metrics"] for r in runs)]
     head = "".join(f"<th>{html.escape(h.label)}</th>" for h in shown)
     rows = []
     for run in runs:
@@ -141,7 +115,8 @@ def write_index(reports_dir: Path) -> Path:
         )
         seconds = f"{stamp['seconds']:,.0f} s" if stamp and "seconds" in stamp else "–"
         figures = "".join(
-            f"<td>{html.escape(format_value(run['metrics'].get(h.key), h.fmt))}</td>" for h in shown
+            f"<td>{html.escape(format_value(run['metrics'].get(h.name), h.unit))}</td>"
+            for h in shown
         )
         rows.append(
             f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(_readable_time(when))}</td>"

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from spm_models.analytics.summary import performance_finding
-from spm_models.reporting.formatting import HEADLINES, format_value
+from spm_models.registry import format_value, headline_figures
 
 #: Practitioners' healthy band for the share of reps at or above quota.
 HEALTHY_ATTAINMENT = (0.55, 0.65)
@@ -163,4 +163,8 @@ def findings(metrics: Mapping[str, Any]) -> list[str]:
 
 def headline_rows(metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(label, formatted value) for each headline figure the scenario has."""
-    return [(h.label, format_value(metrics[h.key], h.fmt)) for h in HEADLINES if h.key in metrics]
+    return [
+        (h.label, format_value(metrics[h.name], h.unit))
+        for h in headline_figures()
+        if h.name in metrics
+    ]

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 import nbformat
 import pandas as pd
 import pytest
+
+from spm_models.registry import read_metrics_file
 
 
 @pytest.mark.notebook
 def test_performance_analytics_runs_under_papermill(run_notebook) -> None:
     out = run_notebook("50_performance_analytics", {"today": "2026-10-15", "top_n": 8})
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = read_metrics_file(out / "metrics.json")
     for key in (
         "analytics.share_on_pace",
         "analytics.share_at_or_above_quota",
@@ -73,7 +73,7 @@ def test_notebook_runs_interactively_without_closed_history(tiny_company_dir, tm
         progress_bar=False,
         execution_timeout=180,
     )
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = read_metrics_file(out / "metrics.json")
     assert "analytics.win_model_auc" not in metrics
     assert metrics["analytics.churn_auc"] is not None
     assert not (out / "tables" / "pipeline_win_scores.csv").exists()

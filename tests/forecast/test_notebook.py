@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import nbformat
 import pandas as pd
 import pytest
 
 from spm_models import config
+from spm_models.registry import read_metrics_file
 
 
 @pytest.mark.notebook
@@ -16,7 +15,7 @@ def test_forecast_notebook_runs_under_papermill(run_notebook):
     out = run_notebook(
         "30_forecast", {"include_prophet": False, "group_by": "segment", "n_jobs": 1}
     )
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = read_metrics_file(out / "metrics.json")
     total = metrics["forecast.next_year_total"]
     assert metrics["forecast.next_year_lower"] <= total <= metrics["forecast.next_year_upper"]
     assert metrics["forecast.model"] in {"combo", "snaive", "theta", "ets"}

@@ -7,6 +7,8 @@ import json
 import pandas as pd
 import pytest
 
+from spm_models.registry import read_metrics_file
+
 
 @pytest.mark.notebook
 def test_incentive_notebook_runs_and_writes_results(run_notebook, tiny_company, tmp_path) -> None:
@@ -18,7 +20,7 @@ def test_incentive_notebook_runs_and_writes_results(run_notebook, tiny_company, 
         out / "tables" / "quotas.csv", index=False
     )
     run_notebook("40_incentive_plan", {"n_sims": 200}, output_dir=out)
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = read_metrics_file(out / "metrics.json")
     for key in (
         "incentives.total_cost",
         "incentives.cost_of_sales",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
 
 from spm_models.quota import trailing_bookings_by_account
+from spm_models.registry import read_metrics_file
 
 
 @pytest.mark.notebook
@@ -30,7 +29,7 @@ def test_notebook_runs_on_the_aligned_territories(run_notebook, tiny_company, tm
         {"n_sims": 200, "freeze_months": 3, "hiring_budget": 400000.0, "target_growth": 0.2},
         output_dir=out,
     )
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = read_metrics_file(out / "metrics.json")
     quotas = pd.read_csv(out / "tables" / "quotas.csv")
     assert metrics["quota.total"] == pytest.approx(quotas["quota"].sum())
     assert metrics["quota.target"] == pytest.approx(metrics["capacity.target"])

@@ -14,6 +14,7 @@ import pytest
 
 from spm_models import config
 from spm_models.cli import main
+from spm_models.registry import read_metrics_file
 from spm_models.runner import RunStatus, load_scenarios, run_batch
 
 pytestmark = pytest.mark.notebook
@@ -44,7 +45,7 @@ def test_parallel_batch_runs_the_good_scenario(batch) -> None:
         assert (tiny / name).exists(), name
     for stem, _ in load_scenarios([TESTS_SCENARIOS / "tiny.yaml"])[0].notebooks:
         assert (tiny / f"{stem}.html").exists(), stem  # every notebook of the scenario ran
-    metrics = json.loads((tiny / "metrics.json").read_text())
+    metrics = read_metrics_file(tiny / "metrics.json")
     assert metrics["overview.accounts"] == 400
     stamp = json.loads((tiny / "stamp.json").read_text())
     assert stamp["status"] == "ok" and len(stamp["inputs_sha256"]) == 64

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import pytest
+
+from spm_models.registry import read_metrics_file
 
 
 @pytest.mark.notebook
@@ -27,7 +27,7 @@ def test_territory_notebook_runs_and_relaxes_an_impossible_request(run_notebook)
     assert len(assignment) == 400
     territories = pd.read_csv(out / "tables" / "territories.csv")
     assert len(territories) == 8
-    metrics = json.loads((out / "metrics.json").read_text())
+    metrics = read_metrics_file(out / "metrics.json")
     assert metrics["territory.relaxed"] is True
     assert 0 < metrics["territory.max_disruption"] <= 1
     assert metrics["territory.status"] in ("optimal", "feasible")
