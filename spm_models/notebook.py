@@ -22,6 +22,7 @@ from spm_models.data import Company, generate_company, load_company, write_compa
 from spm_models.data.privacy import ANONYMISE_ENV, anonymise_reps
 from spm_models.data.sample import generator_version
 from spm_models.registry import metric_record, metric_values
+from spm_models.reporting.tables import table_html
 from spm_models.skipped import PlausibilityWarning, Skipped
 
 DEFAULT_SAMPLE = {"seed": 42, "n_accounts": 5000, "n_reps": 60}
@@ -151,10 +152,33 @@ class NotebookSession:
         """
         from IPython.display import HTML, display
 
-        from spm_models.reporting.tables import table_html
-
         link = f"{csv}.csv" if csv else None
         display(HTML(table_html(frame, columns, max_rows=max_rows, csv=link, caption=caption)))
+
+    def show_figures(self, names: list[str], *, caption: str | None = None) -> None:
+        """Display registered figures of this run as a Figure | Value table.
+
+        Figures are formatted through the registry, so a figure prints here exactly as on
+        the executive summary, the landing page and the index. Names this run has not
+        written are left out.
+        """
+        from IPython.display import HTML, display
+
+        from spm_models.registry import figure
+
+        values = self.read_metrics()
+        rows = pd.DataFrame(
+            [
+                {"figure": figure(n).label, "value": figure(n).format(values[n])}
+                for n in names
+                if n in values
+            ],
+            columns=["figure", "value"],
+        )
+        if rows.empty:
+            return
+        columns = [("figure", "Figure"), ("value", "Value")]
+        display(HTML(table_html(rows, columns, max_rows=len(rows), caption=caption)))
 
     def skip(self, skipped: Skipped) -> None:
         """Show one sentence saying why a section is left out, and record it in ``skipped.json``."""
