@@ -65,3 +65,72 @@ def test_console_script_runs() -> None:
         check=True,
     )
     assert "--accounts" in done.stdout
+
+
+HEAVY_MODULES = (
+    "pandas",
+    "numpy",
+    "nbformat",
+    "papermill",
+    "pulp",
+    "highspy",
+    "prophet",
+    "matplotlib",
+    "spm_models.runner",
+    "spm_models.reporting",
+)
+_IMPORTED = (
+    "import runpy, sys\n"
+    "sys.argv = ['spm', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_module('spm_models', run_name='__main__')\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print(' '.join(sorted(sys.modules)))\n"
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        *[
+            [name]
+            for name in (
+                *("sample", "validate", "run", "compare", "quota", "capacity", "relief"),
+                *("payout", "forecast", "align", "analytics", "bench"),
+            )
+        ],
+    ],
+)
+def test_help_imports_no_heavy_library(command: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", _IMPORTED, *command, "--help"],
+        capture_output=True,
+        text=True,
+        cwd=config.PROJECT_ROOT,
+        check=True,
+    )
+    assert "usage: spm" in done.stdout
+    loaded = set(done.stdout.split("\n")[-2].split())
+    heavy = sorted(
+        m
+        for m in loaded
+        if m in HEAVY_MODULES or m.startswith(tuple(f"{h}." for h in HEAVY_MODULES))
+    )
+    assert heavy == [], f"spm {' '.join(command)} --help imports {heavy}"
+    timeline = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()]
+    assert not [m for m in timeline if m in HEAVY_MODULES]
+
+
+def test_help_choices_repeat_the_models_own() -> None:
+    from spm_models.cli import align, forecast, quota
+    from spm_models.forecast.models import FORECASTERS
+    from spm_models.quota.plan import METHOD_NAMES
+    from spm_models.territory import inputs
+
+    assert align.BALANCE_METRICS == inputs.BALANCE_METRICS
+    assert align.DISRUPTION_BASES == inputs.DISRUPTION_BASES
+    assert align.WEIGHTS == inputs.WEIGHTS
+    assert tuple(sorted(FORECASTERS)) == forecast.FORECASTER_NAMES
+    assert quota.METHOD_NAMES == METHOD_NAMES

@@ -6,11 +6,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from spm_models.errors import InfeasibleModelError, InputDataError, Problem
-from spm_models.territory.inputs import BALANCE_METRICS, DISRUPTION_BASES, WEIGHTS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The choices of spm_models.territory.inputs, repeated so that ``spm align --help`` does not
+# import pandas (tests/test_cli.py checks that they agree).
+BALANCE_METRICS = ("workload", "potential", "accounts", "bookings")
+DISRUPTION_BASES = ("accounts", "potential")
+WEIGHTS = ("workload", "potential", "none")
 
 
 def register(subparsers) -> None:

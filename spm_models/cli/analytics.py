@@ -6,10 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-from spm_models import analytics
-from spm_models.analytics.summary import performance_finding, performance_metrics
-from spm_models.data import load_company
-
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -49,6 +45,10 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     """Run the analytics and write the results; 2 for bad dates or input data."""
+    from spm_models import analytics
+    from spm_models.analytics.summary import performance_finding, performance_metrics
+    from spm_models.data import load_company
+
     company = load_company(args.data)
     end = args.period_end or str(company.as_of.date())
     today = args.today or end

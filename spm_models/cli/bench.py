@@ -7,8 +7,6 @@ import json
 import math
 import time
 
-from spm_models.territory.gap_instances import gap_model, read_gap_file, read_pmedcap_file
-
 
 def register(subparsers) -> None:
     """Add the ``bench`` command with its ``gap`` and ``cpmp`` sub-commands."""
@@ -66,6 +64,7 @@ def _line(name: str, model, out, seconds: float, **extra) -> str:
 def run_gap(args: argparse.Namespace) -> int:
     """Solve every problem of every GAP file."""
     from spm_models.territory import solve_assignment
+    from spm_models.territory.gap_instances import gap_model, read_gap_file
 
     ok = True
     for path in args.files:
@@ -85,6 +84,7 @@ def run_gap(args: argparse.Namespace) -> int:
 
 def run_cpmp(args: argparse.Namespace) -> int:
     """Solve every capacitated p-median problem of every file."""
+    from spm_models.territory.gap_instances import read_pmedcap_file
     from spm_models.territory.pmedian import pmedcap_model, solve_pmedian
 
     ok = True

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from spm_models import config
-from spm_models.reporting.compare import write_comparison
 
 
 def register(subparsers) -> None:
@@ -33,6 +32,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the comparison page."""
+    from spm_models.reporting.compare import write_comparison
+
     reports_dir = args.reports_dir or config.REPORTS_DIR
     names = [Path(s).stem if s.endswith((".yaml", ".yml")) else s for s in args.scenarios]
     out = args.out or reports_dir / "compare.html"

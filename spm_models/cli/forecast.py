@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from spm_models.cluster import dask_client
 from spm_models.errors import InputDataError, Problem
-from spm_models.forecast.backtest import DEFAULT_METRICS
-from spm_models.forecast.batch import forecast_many
-from spm_models.forecast.metrics import evaluate
-from spm_models.forecast.models import FORECASTERS
-from spm_models.forecast.validate import prepare_panel, prepare_series
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# The names of spm_models.forecast.models.FORECASTERS, repeated so that ``spm forecast --help``
+# does not import pandas and the models (tests/test_cli.py checks that they agree).
+FORECASTER_NAMES = ("auto", "combo", "ets", "holt", "naive", "prophet", "ses", "snaive", "theta")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -64,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="MS (month start) or W (weekly); inferred from the dates when omitted",
     )
     parser.add_argument(
-        "--model", choices=sorted(FORECASTERS), default="auto", help="forecaster (default auto)"
+        "--model", choices=FORECASTER_NAMES, default="auto", help="forecaster (default auto)"
     )
     parser.add_argument(
         "--backtest",
@@ -101,6 +101,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     if not path.exists():
         raise InputDataError([Problem(path.name, f"file not found: {path}")])
     try:
@@ -113,6 +115,14 @@ def _read(path: Path) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the input, forecast every series and write the results."""
+    import pandas as pd
+
+    from spm_models.cluster import dask_client
+    from spm_models.forecast.backtest import DEFAULT_METRICS
+    from spm_models.forecast.batch import forecast_many
+    from spm_models.forecast.metrics import evaluate
+    from spm_models.forecast.validate import prepare_panel, prepare_series
+
     frame = _read(args.input)
     source = args.input.name
     cols = {"date_col": args.date_col, "value_col": args.value_col}

@@ -5,10 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from spm_models.data.loaders import read_table_file
-from spm_models.incentives import compute_payouts, load_plans
-from spm_models.incentives.money import format_cents
-
 
 def register(subparsers) -> None:
     """Add the ``payout`` command."""
@@ -53,6 +49,10 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Compute and write the statements; exit 0, or 2 on a bad plan or input file."""
+    from spm_models.data.loaders import read_table_file
+    from spm_models.incentives import compute_payouts, load_plans
+    from spm_models.incentives.money import format_cents
+
     plans = load_plans(args.plan)
     assignments = read_table_file(args.assignments)
     credits = read_table_file(args.credits)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    from spm_models.data import Company
+    from spm_models.quota.plan import PlanningInputs
 
-from spm_models.data import Company, load_company
-from spm_models.quota.plan import (
-    METHOD_NAMES,
-    PlanningInputs,
-    plan_quotas,
-    planning_inputs,
-)
+# spm_models.quota.plan.METHOD_NAMES, repeated so that ``spm quota --help`` does not import
+# pandas and the models (tests/test_cli.py checks that they agree).
+METHOD_NAMES = ("even", "historical", "potential", "bottom_up", "blended", "fair")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -152,6 +150,11 @@ def register(subparsers) -> None:
 
 
 def _inputs(args: argparse.Namespace) -> tuple[Company, PlanningInputs, float]:
+    import pandas as pd
+
+    from spm_models.data import load_company
+    from spm_models.quota.plan import planning_inputs
+
     company = load_company(args.data)
     assignment = pd.read_csv(args.assignment, dtype=str) if args.assignment else None
     if assignment is not None and "moved" in assignment.columns:
@@ -178,6 +181,10 @@ def _quota_options(args: argparse.Namespace) -> dict:
 
 def run_quota(args: argparse.Namespace) -> int:
     """Set quotas and write them; print the headline figures."""
+    import pandas as pd
+
+    from spm_models.quota.plan import plan_quotas
+
     _, inputs, target = _inputs(args)
     plan = plan_quotas(
         inputs, target=target, region_cushion=args.region_cushion, **_quota_options(args)
@@ -229,6 +236,8 @@ def run_quota(args: argparse.Namespace) -> int:
 
 def run_capacity(args: argparse.Namespace) -> int:
     """Plan capacity and hiring; write the tables and print the verdict."""
+    import numpy as np
+
     from spm_models.capacity import roster_from_reps
     from spm_models.capacity.plan import plan_year
 
@@ -278,6 +287,9 @@ def run_capacity(args: argparse.Namespace) -> int:
 
 def run_relief(args: argparse.Namespace) -> int:
     """Apply quota relief for mid-year account moves and write the new quotas."""
+    import pandas as pd
+
+    from spm_models.data import load_company
     from spm_models.errors import InputDataError
     from spm_models.quota import quota_relief, trailing_bookings_by_account
 

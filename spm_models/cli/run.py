@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 from spm_models import config
-from spm_models.cluster import dask_client
-from spm_models.runner import load_scenarios, run_batch
 
 
 def register(subparsers) -> None:
@@ -63,6 +61,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenarios and return the batch's exit code."""
+    from spm_models.cluster import dask_client
+    from spm_models.runner import load_scenarios, run_batch
+
     if args.jobs < 1:
         print(f"error: --jobs must be >= 1; got {args.jobs}", file=sys.stderr)
         return 2

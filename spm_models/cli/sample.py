@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import time
 
-from spm_models.data import generate_company, write_company
-
 
 def register(subparsers) -> None:
     """Add the ``sample`` command."""
@@ -29,6 +27,8 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Generate and write the company; print what was written."""
+    from spm_models.data import generate_company, write_company
+
     clock = time.perf_counter()
     try:
         company = generate_company(args.seed, args.accounts, args.reps)

@@ -6,10 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from spm_models.data import describe_schemas, load_company
-from spm_models.data.loaders import is_sql_url
 from spm_models.errors import InputDataError, ScenarioError
-from spm_models.scenarios import load_scenario
 
 
 def register(subparsers) -> None:
@@ -29,6 +26,10 @@ def register(subparsers) -> None:
 
 
 def _check(target: str) -> list[str]:
+    from spm_models.data import load_company
+    from spm_models.data.loaders import is_sql_url
+    from spm_models.scenarios import load_scenario
+
     path = Path(target)
     if is_sql_url(target) or (path.is_dir() and any(path.glob("accounts.*"))):
         try:
@@ -57,6 +58,8 @@ def _check(target: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     """Validate each target; exit 0 when all are valid, 2 otherwise."""
     if args.schema:
+        from spm_models.data import describe_schemas
+
         print(describe_schemas())
         return 0
     if not args.targets:
