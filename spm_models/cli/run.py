@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -45,6 +46,14 @@ def register(subparsers) -> None:
         action="store_true",
         help="replace rep names by pseudonyms in every report (for wider circulation)",
     )
+    parser.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="wait at most this long for another run on the same reports folder "
+        "(default: wait until it ends; 0: do not wait)",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--dask",
@@ -63,13 +72,21 @@ def run(args: argparse.Namespace) -> int:
     """Run the scenarios and return the batch's exit code."""
     from spm_models.cluster import dask_client
     from spm_models.runner import load_scenarios, run_batch
+    from spm_models.runner.lock import ReportsBusyError
 
     if args.jobs < 1:
         print(f"error: --jobs must be >= 1; got {args.jobs}", file=sys.stderr)
         return 2
     scenarios = load_scenarios(args.scenarios or None)
-    try:
-        with dask_client(args.scheduler, local=args.dask, n_workers=args.jobs) as client:
+    with contextlib.ExitStack() as stack:
+        try:
+            client = stack.enter_context(
+                dask_client(args.scheduler, local=args.dask, n_workers=args.jobs)
+            )
+        except (ImportError, OSError, TimeoutError) as exc:
+            print(f"error: cannot start or reach Dask: {exc}", file=sys.stderr)
+            return 2
+        try:
             outcomes = run_batch(
                 scenarios,
                 jobs=args.jobs,
@@ -77,10 +94,11 @@ def run(args: argparse.Namespace) -> int:
                 reports_dir=args.reports_dir,
                 dask_client=client,
                 anonymise=args.anonymise,
+                lock_timeout=args.lock_timeout,
             )
-    except (ImportError, OSError, TimeoutError) as exc:
-        print(f"error: cannot start or reach Dask: {exc}", file=sys.stderr)
-        return 2
+        except ReportsBusyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     failed = [o for o in outcomes if not o.status.is_ok]
     if failed:
         print(f"{len(failed)} of {len(outcomes)} scenario(s) failed:", file=sys.stderr)

@@ -8,11 +8,13 @@ marked and with the failing cell named, goes to ``reports/<scenario>/_failed/``.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
-import secrets
+import re
 import shutil
-import sys
+import tempfile
 import time
 import traceback
 from datetime import UTC, datetime
@@ -20,11 +22,20 @@ from pathlib import Path
 
 from spm_models import config
 from spm_models.data.privacy import ANONYMISE_ENV
-from spm_models.notebook import ensure_sample
+from spm_models.notebook import ensure_sample, sample_dir
 from spm_models.reporting.html import render_notebook_html
 from spm_models.reporting.index import write_scenario_page
 from spm_models.runner.fingerprint import fingerprint
+from spm_models.runner.lock import is_stale, temp_name
 from spm_models.runner.outcome import RunStatus, ScenarioOutcome
+from spm_models.runner.progress import (
+    duration,
+    estimate_left,
+    log,
+    notebook_line,
+    previous_timings,
+    read_warnings,
+)
 from spm_models.scenarios import Scenario
 
 STAMP_FILE = "stamp.json"
@@ -35,26 +46,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+#: Kernels talk to the runner over Unix sockets in a private folder (mode 0700) made for each
+#: notebook, not over unencrypted local TCP ports that any local user could connect to.
+KERNEL_TRANSPORT = "ipc"
+#: errno values that mean the machine, not the scenario, failed to store the report.
+IO_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS, errno.EMFILE})
 
 
 def clean_stale_temporaries(reports_dir: Path, name: str) -> None:
     """Remove temporary folders that a killed run of ``name`` left behind."""
     for tmp in reports_dir.glob(f".tmp-{name}-*"):
-        parts = tmp.name.rsplit("-", 2)
-        pid = int(parts[-2]) if len(parts) == 3 and parts[-2].isdigit() else None
-        if pid is None or not _pid_alive(pid) or pid == os.getpid():
+        if is_stale(tmp):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -62,6 +64,15 @@ def resolve_data_source(scenario: Scenario) -> str:
     """The ``data_source`` parameter for the scenario's notebooks (generating a sample)."""
     data = scenario.data
     if data.kind == "sample":
+        if not (sample_dir(data.seed, data.accounts, data.reps) / "opportunities.csv").exists():
+            log(f"{scenario.name}: generating the {data.describe()} ...")
+            clock = time.perf_counter()
+            folder = ensure_sample(data.seed, data.accounts, data.reps)
+            log(
+                f"{scenario.name}: sample company generated in "
+                f"{duration(time.perf_counter() - clock)} into {folder}"
+            )
+            return str(folder)
         return str(ensure_sample(data.seed, data.accounts, data.reps))
     if data.kind == "folder":
         return str(data.path)
@@ -91,15 +102,30 @@ def skipped(scenario: Scenario, reports_dir: Path) -> ScenarioOutcome:
     )
 
 
-def _swap_in(tmp: Path, final: Path) -> None:
-    """Replace ``final`` by ``tmp`` with renames only (the old copy is removed afterwards)."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".old-{final.name}-{secrets.token_hex(4)}")
-        final.rename(old)
-    tmp.rename(final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _swap_in(tmp: Path, final: Path, attempts: int = 5) -> None:
+    """Replace ``final`` by ``tmp`` with renames only (the old copy is removed afterwards).
+
+    Another writer may swap its own copy in between the two renames; then this one moves that
+    copy aside too and tries again, so the last writer wins and nothing is left behind.
+    """
+    for attempt in range(attempts):
+        old = final.with_name(temp_name(final.name).replace(".tmp-", ".old-", 1))
+        moved = False
+        with contextlib.suppress(FileNotFoundError):
+            final.rename(old)
+            moved = True
+        try:
+            tmp.rename(final)
+        except OSError as exc:
+            if moved:  # put the last good copy back rather than lose it
+                with contextlib.suppress(OSError):
+                    old.rename(final)
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST) and attempt < attempts - 1:
+                continue
+            raise
+        if moved:
+            shutil.rmtree(old, ignore_errors=True)
+        return
 
 
 def _stamp_fields(scenario: Scenario, stamp: dict) -> dict[str, str]:
@@ -122,24 +148,125 @@ def _record_failure(
     failure: dict,
     stamp: dict,
 ) -> None:
-    staging = reports_dir / f".tmp-{scenario.name}-{os.getpid()}-{secrets.token_hex(4)}-failed"
-    staging.mkdir(parents=True)
-    if executed is not None and executed.exists():
-        shutil.copy2(executed, staging / executed.name)
-        try:
-            render_notebook_html(
-                executed,
-                staging / f"{executed.stem}.html",
-                title=f"{scenario.title} (FAILED)",
-                stamp=_stamp_fields(scenario, stamp),
-                show_errors=True,
-            )
-        except Exception as exc:  # the failure record matters more than its rendering
-            failure["render_error"] = repr(exc)
-    (staging / "failure.json").write_text(json.dumps(failure, indent=2))
-    report_dir = reports_dir / scenario.name
-    report_dir.mkdir(parents=True, exist_ok=True)
-    _swap_in(staging, report_dir / FAILED_DIR)
+    staging = reports_dir / f"{temp_name(scenario.name)}-failed"
+    try:
+        staging.mkdir(parents=True)
+        if executed is not None and executed.exists():
+            shutil.copy2(executed, staging / executed.name)
+            try:
+                render_notebook_html(
+                    executed,
+                    staging / f"{executed.stem}.html",
+                    title=f"{scenario.title} (FAILED)",
+                    stamp=_stamp_fields(scenario, stamp),
+                    show_errors=True,
+                )
+            except Exception as exc:  # the failure record matters more than its rendering
+                failure["render_error"] = repr(exc)
+        (staging / "failure.json").write_text(json.dumps(failure, indent=2))
+        report_dir = reports_dir / scenario.name
+        report_dir.mkdir(parents=True, exist_ok=True)
+        _swap_in(staging, report_dir / FAILED_DIR)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def is_io_error(exc: BaseException) -> bool:
+    """True when ``exc`` says the disk (not the scenario) failed: full, read-only, broken."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in IO_ERRNOS:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def failure_reason(exc: BaseException, notebook: str | None) -> str:
+    """One line naming the notebook (and cell) that failed and why.
+
+    A full or broken disk is named as an I/O error, with the file it could not write.
+    """
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        code = re.search(r"\[Errno (\d+)\]", str(exc.evalue))
+        if code and int(code.group(1)) in IO_ERRNOS:  # the kernel could not write its tables
+            return f"{notebook}: cell {exc.cell_index}: I/O error: {exc.evalue}"
+        return f"{notebook}: cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
+    if is_io_error(exc):
+        cause = exc
+        while not (isinstance(cause, OSError) and cause.errno in IO_ERRNOS):
+            cause = cause.__cause__ or cause.__context__
+        where = f" writing {cause.filename}" if cause.filename else ""
+        name = errno.errorcode.get(cause.errno, str(cause.errno))
+        return f"{notebook or 'setup'}: I/O error{where}: {cause.strerror} ({name})"
+    return f"{notebook or 'setup'}: {type(exc).__name__}: {exc}"
+
+
+def kernel_config(socket_dir: str | Path):
+    """Kernel manager settings: Unix sockets named ``<socket_dir>/kernel-<n>``."""
+    from traitlets.config import Config
+
+    return Config(
+        {"KernelManager": {"transport": KERNEL_TRANSPORT, "ip": f"{Path(socket_dir)}/kernel"}}
+    )
+
+
+def _execute(scenario: Scenario, tmp: Path, data_source: str, stem: str, params: dict) -> None:
+    import papermill
+
+    with tempfile.TemporaryDirectory(prefix="spm-kernel-") as sockets:
+        _papermill(papermill, scenario, tmp, data_source, stem, params, kernel_config(sockets))
+
+
+def _papermill(papermill, scenario, tmp, data_source, stem, params, kernel) -> None:
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS_DIR / f"{stem}.ipynb"),
+        str(tmp / f"{stem}.ipynb"),
+        parameters={
+            **params,
+            "scenario": scenario.name,
+            "data_source": data_source,
+            "output_dir": str(tmp),
+            "interactive": False,
+        },
+        kernel_name=config.KERNEL_NAME,
+        cwd=str(config.NOTEBOOKS_DIR),
+        progress_bar=False,
+        log_output=False,
+        config=kernel,
+    )
+
+
+def _run_notebooks(scenario: Scenario, tmp: Path, final: Path, state: dict) -> dict[str, float]:
+    """Run each notebook into ``tmp``, printing a line per notebook; their seconds by name."""
+    data_source = resolve_data_source(scenario)
+    previous = previous_timings(final, STAMP_FILE)
+    stems = [stem for stem, _ in scenario.notebooks]
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    for position, (stem, params) in enumerate(scenario.notebooks, start=1):
+        state["current"] = stem
+        state["executed"] = tmp / f"{stem}.ipynb"
+        clock = time.perf_counter()
+        _execute(scenario, tmp, data_source, stem, params)
+        timings[stem] = round(time.perf_counter() - clock, 2)
+        left = estimate_left(timings, stems[position:], previous)
+        elapsed = time.perf_counter() - started
+        log(notebook_line(scenario.name, stem, position, len(stems), timings[stem], elapsed, left))
+    return timings
+
+
+def _publish(scenario: Scenario, tmp: Path, final: Path, stamp: dict) -> None:
+    fields = _stamp_fields(scenario, stamp)
+    for stem, _ in scenario.notebooks:
+        render_notebook_html(
+            tmp / f"{stem}.ipynb", tmp / f"{stem}.html", title=scenario.title, stamp=fields
+        )
+    (tmp / STAMP_FILE).write_text(json.dumps(stamp, indent=2))
+    write_scenario_page(tmp, scenario, stamp, fields)
+    _swap_in(tmp, final)
 
 
 def run_scenario(
@@ -159,93 +286,61 @@ def run_scenario(
     Returns
     -------
     ScenarioOutcome
-        Never raises for a failing notebook: the failure is in the outcome.
+        Never raises for a failing notebook or a full disk: the failure is in the outcome.
     """
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     reports_dir = Path(reports_dir or config.REPORTS_DIR)
-    reports_dir.mkdir(parents=True, exist_ok=True)
     final = reports_dir / scenario.name
     started_clock = time.perf_counter()
     stamp = fingerprint(scenario)
     if not force and is_current(scenario, final, stamp["inputs_sha256"]):
-        return ScenarioOutcome(
-            scenario.name,
-            RunStatus.SKIPPED,
-            0.0,
-            final,
-            reason="inputs unchanged since the last good run",
-        )
-    clean_stale_temporaries(reports_dir, scenario.name)
-    tmp = reports_dir / f".tmp-{scenario.name}-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir(parents=True)
+        return skipped(scenario, reports_dir)
+    state: dict = {"current": None, "executed": None}
+    tmp = reports_dir / temp_name(scenario.name)
     stamp["started"] = _now()
-    executed: Path | None = None
-    current = None
     previous_env = os.environ.get(ANONYMISE_ENV)
     os.environ[ANONYMISE_ENV] = "1" if scenario.anonymise else "0"  # inherited by kernels
     try:
-        data_source = resolve_data_source(scenario)
-        for stem, params in scenario.notebooks:
-            current = stem
-            executed = tmp / f"{stem}.ipynb"
-            clock = time.perf_counter()
-            papermill.execute_notebook(
-                str(config.NOTEBOOKS_DIR / f"{stem}.ipynb"),
-                str(executed),
-                parameters={
-                    **params,
-                    "scenario": scenario.name,
-                    "data_source": data_source,
-                    "output_dir": str(tmp),
-                    "interactive": False,
-                },
-                kernel_name=config.KERNEL_NAME,
-                cwd=str(config.NOTEBOOKS_DIR),
-                progress_bar=False,
-                log_output=False,
-            )
-            _log(f"  {scenario.name}: {stem} done in {time.perf_counter() - clock:.1f} s")
+        reports_dir.mkdir(parents=True, exist_ok=True)
+        clean_stale_temporaries(reports_dir, scenario.name)
+        tmp.mkdir(parents=True)
+        stamp["notebook_seconds"] = _run_notebooks(scenario, tmp, final, state)
         stamp["finished"] = _now()
         stamp["status"] = "ok"
         stamp["seconds"] = round(time.perf_counter() - started_clock, 2)
-        fields = _stamp_fields(scenario, stamp)
-        for stem, _ in scenario.notebooks:
-            render_notebook_html(
-                tmp / f"{stem}.ipynb", tmp / f"{stem}.html", title=scenario.title, stamp=fields
-            )
-        (tmp / STAMP_FILE).write_text(json.dumps(stamp, indent=2))
-        write_scenario_page(tmp, scenario, stamp, fields)
-        _swap_in(tmp, final)
-        return ScenarioOutcome(scenario.name, RunStatus.OK, stamp["seconds"], final)
+        warnings = read_warnings(tmp)
+        _publish(scenario, tmp, final, stamp)
+        return ScenarioOutcome(
+            scenario.name, RunStatus.OK, stamp["seconds"], final, warnings=warnings
+        )
     except Exception as exc:
-        cell = exc.exec_count if isinstance(exc, PapermillExecutionError) else None
-        cell_index = exc.cell_index if isinstance(exc, PapermillExecutionError) else None
-        if isinstance(exc, PapermillExecutionError):
-            reason = f"{current}: cell {cell_index} raised {exc.ename}: {exc.evalue}"
-        else:
-            reason = f"{current or 'setup'}: {type(exc).__name__}: {exc}"
+        current = state["current"]
+        pm_error = isinstance(exc, PapermillExecutionError)
         failure = {
             "scenario": scenario.name,
             "notebook": current,
-            "cell_index": cell_index,
-            "execution_count": cell,
-            "error": reason,
+            "cell_index": exc.cell_index if pm_error else None,
+            "execution_count": exc.exec_count if pm_error else None,
+            "error": failure_reason(exc, current),
+            "io_error": is_io_error(exc),
             "traceback": traceback.format_exc(limit=5),
             "started": stamp["started"],
             "failed": _now(),
             "inputs_sha256": stamp["inputs_sha256"],
         }
-        _record_failure(scenario, reports_dir, executed, failure, stamp)
+        try:
+            _record_failure(scenario, reports_dir, state["executed"], failure, stamp)
+        except OSError as record_exc:  # a full disk may refuse the record too
+            failure["error"] += f" (the failure record could not be written: {record_exc})"
         return ScenarioOutcome(
             scenario.name,
             RunStatus.FAILED,
             round(time.perf_counter() - started_clock, 2),
             final,
-            reason=reason,
+            reason=failure["error"],
             notebook=current,
-            cell=cell_index,
+            cell=failure["cell_index"],
         )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -38,6 +38,8 @@ class ScenarioOutcome:
         For a failure: which notebook, which cell and the error.
     notebook, cell : str or None, int or None
         The failing notebook and cell index.
+    warnings : tuple of str
+        The plausibility warnings the run recorded (``warnings.json``), one sentence each.
     """
 
     scenario: str
@@ -47,3 +49,4 @@ class ScenarioOutcome:
     reason: str = ""
     notebook: str | None = None
     cell: int | None = None
+    warnings: tuple[str, ...] = ()
