@@ -217,6 +217,9 @@ def build_hiring(inputs: HiringInputs, *, elastic: bool = False) -> pulp.LpProbl
 
 def _solver(name: str, time_limit: float):
     if name == "highs":
+        from spm_models.territory.solve import silence_highs_banner
+
+        silence_highs_banner()
         return pulp.HiGHS(msg=False, timeLimit=time_limit)
     if name == "cbc":
         return pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit)

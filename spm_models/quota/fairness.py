@@ -214,6 +214,9 @@ def solve(
 ) -> tuple[int, float]:
     """Solve ``prob`` with the named solver (``highs`` or ``cbc``); return PuLP status, seconds."""
     if solver == "highs":
+        from spm_models.territory.solve import silence_highs_banner
+
+        silence_highs_banner()
         engine = pulp.HiGHS(msg=False, timeLimit=time_limit)
     elif solver == "cbc":
         engine = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit)

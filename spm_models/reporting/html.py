@@ -1,19 +1,166 @@
 """Render executed notebooks as self-contained HTML pages for readers who do not code.
 
-The renderer keeps markdown, tables and charts, drops code and logs, escapes raw HTML in
-markdown (names in data cannot inject script), embeds images with alt text and loads nothing
-from the network, so a page opens offline and on a phone.
+The renderer keeps markdown, tables and charts, drops code and logs, embeds images with alt
+text and loads nothing from the network, so a page opens offline and on a phone.
+
+No page can run script, whatever names the data holds: raw HTML in markdown is escaped, every
+page body passes :func:`sanitize_html` (a whitelist of tags and attributes; anything else is
+shown as text), SVG charts are embedded as images, and every page carries a Content Security
+Policy that forbids script, remote loads and plugins (:data:`CONTENT_SECURITY_POLICY`).
 """
 
 from __future__ import annotations
 
 import html
+import re
+from base64 import b64encode
+from html.parser import HTMLParser
 from pathlib import Path
 
 import mistune
 import nbformat
 
-_markdown = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+#: No script of any kind, nothing from the network; images only inline, inline styles allowed.
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+# fmt: off
+_PLAIN_TAGS = (
+    "table", "thead", "tbody", "tfoot", "tr", "caption", "colgroup", "h1", "h2", "h3", "h4",
+    "h5", "h6", "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "kbd",
+    "samp", "sub", "sup", "small", "mark", "abbr", "ul", "li", "dl", "dt", "dd", "blockquote",
+    "span", "div", "nav", "section", "article", "figure", "figcaption", "details", "summary",
+    "header", "footer", "main",
+)
+# fmt: on
+#: Tags a page may hold (with the attributes each may carry, besides ``class`` and ``title``).
+ALLOWED_TAGS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(_PLAIN_TAGS, frozenset()),
+    "th": frozenset({"colspan", "rowspan", "scope"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "col": frozenset({"span"}),
+    "a": frozenset({"href"}),
+    "img": frozenset({"src", "alt", "width", "height"}),
+    "ol": frozenset({"start"}),
+}
+_GLOBAL_ATTRIBUTES = frozenset({"class", "title"})
+_VOID = frozenset({"br", "hr", "img", "col"})
+#: Elements dropped with everything inside them (their content is code, not text).
+_DROPPED = frozenset({"style", "head", "title"})
+_SAFE_HREF = re.compile(r"^(?:https?:|mailto:|#|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+_DATA_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$")
+_NUMBER = re.compile(r"^\d{1,4}%?$")
+_MARKDOWN = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
+def _attribute_ok(tag: str, name: str, value: str) -> bool:
+    value = value.strip()
+    if name == "href":
+        return bool(_SAFE_HREF.match(re.sub(r"[\x00-\x20]", "", value)))
+    if name == "src":
+        return bool(_DATA_IMAGE.match(value))
+    if name in ("colspan", "rowspan", "span", "start", "width", "height"):
+        return bool(_NUMBER.match(value))
+    if name == "scope":
+        return value in ("row", "col", "rowgroup", "colgroup")
+    return True
+
+
+class _Sanitizer(HTMLParser):
+    """Rebuilds a fragment from parsed tokens: whitelisted markup kept, the rest as text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.dropping: list[str] = []
+
+    def _text(self, text: str) -> None:
+        if not self.dropping:
+            self.out.append(html.escape(text, quote=False))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROPPED or self.dropping:
+            if tag not in _VOID and tag in _DROPPED:
+                self.dropping.append(tag)
+            return
+        allowed = ALLOWED_TAGS.get(tag)
+        if allowed is None:
+            self._text(self.get_starttag_text() or f"<{tag}>")
+            return
+        kept = [
+            (name, value or "")
+            for name, value in attrs
+            if (name in allowed or name in _GLOBAL_ATTRIBUTES)
+            and _attribute_ok(tag, name, value or "")
+        ]
+        if tag == "img" and not any(name == "src" for name, _ in kept):
+            self._text(self.get_starttag_text() or "<img>")  # a remote image: shown as text
+            return
+        rendered = "".join(f' {n}="{html.escape(v, quote=True)}"' for n, v in kept)
+        self.out.append(f"<{tag}{rendered}>")
+        if tag not in _VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self.open and self.open[-1] == tag:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.dropping:
+            if tag == self.dropping[-1]:
+                self.dropping.pop()
+            return
+        if tag in _VOID and tag in ALLOWED_TAGS:
+            return
+        if tag not in ALLOWED_TAGS:
+            self._text(f"</{tag}>")
+            return
+        if tag not in self.open:
+            return  # a stray closing tag closes nothing
+        while self.open:
+            top = self.open.pop()
+            self.out.append(f"</{top}>")
+            if top == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        self._text(data)
+
+    def unknown_decl(self, data: str) -> None:  # CDATA and the like: text at most
+        self._text(data)
+
+    def close(self) -> None:
+        super().close()
+        self.out.extend(f"</{t}>" for t in reversed(self.open))
+        self.open = []
+
+
+def sanitize_html(fragment: str) -> str:
+    """Keep only whitelisted markup of an HTML fragment; show everything else as text.
+
+    Tables, headings, paragraphs, lists, emphasis, ``span``/``div`` with ``class``, links
+    whose ``href`` is http(s), mailto or relative, and images whose ``src`` is a ``data:``
+    image are kept, with only their listed attributes (never an event handler or a
+    ``style``). Any other tag, ``<script>`` or an image from elsewhere included, is escaped
+    and shows as text (so a rep named ``<script>alert(1)</script>`` reads exactly so);
+    ``<style>`` blocks are dropped with their content; comments and processing
+    instructions vanish.
+
+    Examples
+    --------
+    >>> sanitize_html('<td onclick="x()">A&amp;B <script>alert(1)</script></td>')
+    '<td>A&amp;B &lt;script&gt;alert(1)&lt;/script&gt;</td>'
+    """
+    parser = _Sanitizer()
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.out)
+
+
+def _markdown(source: str) -> str:
+    return _MARKDOWN(source)
+
 
 CSS = """
 :root { --ink:#1f2933; --muted:#52606d; --line:#d9e2ec; --accent:#2f5d8a; --bad:#b44; }
@@ -43,12 +190,17 @@ nav a { margin-right: 12px; }
 
 
 def page(title: str, body: str, *, stamp: str = "") -> str:
-    """A complete, self-contained HTML page with the shared style sheet."""
+    """A complete, self-contained HTML page with the shared style sheet.
+
+    ``stamp`` and ``body`` pass :func:`sanitize_html`, and the page carries
+    :data:`CONTENT_SECURITY_POLICY`, so no page can run script whatever its content.
+    """
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head>"
-        f"<body>{stamp}<main>{body}</main></body></html>\n"
+        f"<body>{sanitize_html(stamp)}<main>{sanitize_html(body)}</main></body></html>\n"
     )
 
 
@@ -80,11 +232,12 @@ def _render_output(output, *, show_errors: bool) -> str:
         alt = meta.get("image/png", {}).get("alt") or "Chart"
         png = data["image/png"].replace("\n", "")
         return f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}">'
-    if "image/svg+xml" in data:
-        return f'<div class="svg">{data["image/svg+xml"]}</div>'
-    if "text/html" in data:
-        # Produced by our own code (pandas Styler/to_html escape cell values).
-        return f'<div class="table-wrap">{data["text/html"]}</div>'
+    if "image/svg+xml" in data:  # as an image, so that script inside an SVG never runs
+        alt = meta.get("image/svg+xml", {}).get("alt") or "Chart"
+        svg = b64encode(str(data["image/svg+xml"]).encode()).decode()
+        return f'<img src="data:image/svg+xml;base64,{svg}" alt="{html.escape(alt, quote=True)}">'
+    if "text/html" in data:  # sanitised: a pandas Styler does not escape cell values
+        return f'<div class="table-wrap">{sanitize_html(str(data["text/html"]))}</div>'
     if "text/markdown" in data:
         return _markdown(data["text/markdown"])
     return ""  # plain-text reprs (paths, objects) are for analysts, not for the report
@@ -135,3 +288,22 @@ def render_notebook_html(
     out_path = Path(out_path)
     out_path.write_text(text, encoding="utf-8")
     return out_path
+
+
+def write_page(path: str | Path, text: str) -> Path:
+    """Write a page atomically: a private temporary file in the same folder, then a rename.
+
+    Readers see the old page or the new one, never half of one, and any number of writers
+    may write the same page at once (the last rename wins).
+    """
+    import os
+    import secrets
+
+    path = Path(path)
+    tmp = path.with_name(f".tmp-{path.name}-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path

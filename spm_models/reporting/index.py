@@ -9,7 +9,7 @@ from typing import Any
 
 from spm_models.registry import format_value, headline_figures, read_metrics_file, registry
 from spm_models.reporting.compare import comparison_html, comparison_table
-from spm_models.reporting.html import page, stamp_header
+from spm_models.reporting.html import page, stamp_header, write_page
 
 
 def _load_json(path: Path) -> dict[str, Any] | None:
@@ -137,7 +137,4 @@ def write_index(reports_dir: Path) -> Path:
         if not table.empty:
             body += "<h2>Scenario comparison</h2>" + comparison_html(table)
     out = reports_dir / "index.html"
-    tmp = out.with_suffix(".html.tmp")
-    tmp.write_text(page("Planning scenarios", body), encoding="utf-8")
-    tmp.replace(out)
-    return out
+    return write_page(out, page("Planning scenarios", body))

@@ -211,6 +211,12 @@ def _highs_version() -> str:
     return f"HiGHS {h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
 
 
+def silence_highs_banner() -> None:
+    """Create this process's first ``Highs()`` with stdout closed, so that its banner never
+    reaches a terminal; call before any HiGHS solve, including PuLP's ``HiGHS(msg=False)``."""
+    _highs_version()
+
+
 def _pass_model(h, linear: LinearModel, relax: bool) -> None:
     import highspy
 
