@@ -15,9 +15,12 @@ assignments
 credits
     ``deal_id``, ``rep_id``, ``date``, ``measure``, ``amount`` (USD >= 0) required;
     ``split_pct`` (0 < x <= 100, default 100; a deal's splits per measure add up to at most 100);
-    every other column is an attribute that credit rules and SPIFs may filter on.
+    every other column is an attribute that credit rules and SPIFs may filter on. A credit
+    line is keyed by :data:`CREDIT_KEY` (deal, rep, measure, split): a line repeating an
+    earlier line's key is refused, so that no deal is paid twice.
 cancellations
-    ``deal_id`` (a deal in credits), ``cancel_date`` (on or after the deal's date).
+    ``deal_id`` (a deal in credits, cancelled once), ``cancel_date`` (on or after the deal's
+    date).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ MAX_PER_RULE = 5
 ASSIGNMENT_COLUMNS = ("rep_id", "plan_id", "start_date")
 CREDIT_COLUMNS = ("deal_id", "rep_id", "date", "measure", "amount")
 CANCELLATION_COLUMNS = ("deal_id", "cancel_date")
+#: What makes a credit line unique: the same deal, rep, measure and split twice is paid twice.
+CREDIT_KEY = ("deal_id", "rep_id", "measure", "split_pct")
 
 
 def _flag(
@@ -63,6 +68,54 @@ def _flag(
         problems.append(
             Problem(source, f"{message}: {len(rows) - MAX_PER_RULE} more rows", column=column)
         )
+
+
+def _key_text(df: pd.DataFrame, pos: int, columns: tuple[str, ...]) -> str:
+    parts = []
+    for col in columns:
+        value = df[col].iloc[pos]
+        value = value.item() if isinstance(value, np.generic) else value
+        parts.append(f"{col}={value:g}" if isinstance(value, float) else f"{col}={value!r}")
+    return ", ".join(parts)
+
+
+def _flag_duplicates(
+    problems: list[Problem],
+    df: pd.DataFrame,
+    columns: tuple[str, ...],
+    source: str,
+    message: str,
+) -> np.ndarray:
+    """Flag every row whose ``columns`` repeat an earlier row's; return the mask of repeats.
+
+    Each problem names the row, the earlier row it repeats and the whole key.
+    """
+    if df.empty:
+        return np.zeros(0, dtype=bool)
+    group = df.groupby(list(columns), sort=False, dropna=False).ngroup().to_numpy()
+    positions = np.arange(len(df))
+    first = pd.Series(positions).groupby(group).transform("min").to_numpy()
+    repeat = first != positions
+    rows = np.flatnonzero(repeat)
+    for pos in rows[:MAX_PER_RULE]:
+        problems.append(
+            Problem(
+                source,
+                message.format(first=f"row {int(first[pos]) + 1}"),
+                column=columns[0],
+                row=int(pos) + 1,
+                key=_key_text(df, int(pos), columns),
+            )
+        )
+    if len(rows) > MAX_PER_RULE:
+        problems.append(
+            Problem(
+                source,
+                f"{message.format(first='an earlier row')}: {len(rows) - MAX_PER_RULE} more rows",
+                column=columns[0],
+            )
+        )
+    return repeat
 
 
 def _require(df: pd.DataFrame, columns: tuple[str, ...], source: str) -> list[Problem]:
@@ -271,6 +324,13 @@ def validate_credits(credits: pd.DataFrame, source: str = "credits.csv") -> pd.D
         )
     else:
         df["split_pct"] = 100.0
+    _flag_duplicates(
+        problems,
+        df,
+        CREDIT_KEY,
+        source,
+        "repeats the credit line of {first} (a deal is credited once per rep, measure and split)",
+    )
     if problems:
         raise InputDataError(problems)
     # Text amounts (CSV cells) convert to cents exactly; numbers via the float rule.
@@ -326,8 +386,13 @@ def validate_cancellations(
     _flag(
         problems, df, early, source, "cancel_date", "must be on or after the deal's date", "deal_id"
     )
-    dup = df["deal_id"].duplicated().to_numpy()
-    _flag(problems, df, dup, source, "deal_id", "is cancelled more than once", None)
+    _flag_duplicates(
+        problems,
+        df,
+        ("deal_id",),
+        source,
+        "is cancelled more than once (first at {first})",
+    )
     if problems:
         raise InputDataError(problems)
     return df
