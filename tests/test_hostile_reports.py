@@ -78,14 +78,20 @@ def test_every_page_carries_the_content_security_policy() -> None:
 # --- a whole scenario of hostile names, in a real browser --------------------------------
 
 
-def _hostile(values: pd.Series) -> pd.Series:
-    """Each distinct value gets one of the two attacks appended (the same one every time)."""
-    codes = {v: (SCRIPT, IMG)[i % 2] for i, v in enumerate(sorted(values.dropna().unique()))}
-    return values.map(lambda v: v if pd.isna(v) or v == "" else f"{v} {codes[v]}")
+TEXT_COLUMNS = ("account_name", "industry", "city", "region", "rep_name", "manager_id", "product")
+
+
+def _attacks(values: pd.Series) -> dict[str, str]:
+    """Each distinct value with one of the two attacks appended (alternating, stable)."""
+    distinct = sorted(v for v in values.dropna().unique() if v not in ("", "Vacant"))
+    return {v: f"{v} {(SCRIPT, IMG)[i % 2]}" for i, v in enumerate(distinct)}
 
 
 def hostile_company(company: Company) -> dict[str, pd.DataFrame]:
-    """The company's tables with an attack in every free-text column (ids and codes kept)."""
+    """The company's tables with an attack in every free-text column (ids and codes kept).
+
+    A value is changed the same way in every table, so regions and industries still match.
+    """
     tables = {
         "accounts": company.accounts.copy(),
         "reps": company.reps.copy(),
@@ -93,26 +99,11 @@ def hostile_company(company: Company) -> dict[str, pd.DataFrame]:
         "opportunities": company.opportunities.copy(),
         "closed_opportunities": company.closed_opportunities.copy(),
     }
-    regions = _hostile(pd.concat([tables["accounts"]["region"], tables["reps"]["region"]]))
-    region_map = dict(
-        zip(
-            pd.concat([tables["accounts"]["region"], tables["reps"]["region"]]),
-            regions,
-            strict=True,
-        )
-    )
-    for frame in tables.values():
-        for column in ("region", "industry", "account_name", "city", "product", "manager_id"):
-            if column in frame.columns and frame[column].dtype == object:
-                if column == "region":
-                    frame[column] = frame[column].map(region_map)
-                elif column == "industry":
-                    frame[column] = _hostile(frame[column])
-                else:
-                    frame[column] = _hostile(frame[column].astype("string")).astype(object)
-    reps = tables["reps"]
-    named = reps["status"] != "vacant"
-    reps.loc[named, "rep_name"] = _hostile(reps.loc[named, "rep_name"])
+    for column in TEXT_COLUMNS:
+        having = [t for t in tables.values() if column in t.columns]
+        mapping = _attacks(pd.concat([t[column] for t in having]))
+        for frame in having:
+            frame[column] = frame[column].map(lambda v, m=mapping: m.get(v, v))
     return tables
 
 
