@@ -317,13 +317,14 @@ def run_scenario(
     except Exception as exc:
         current = state["current"]
         pm_error = isinstance(exc, PapermillExecutionError)
+        reason = failure_reason(exc, current)
         failure = {
             "scenario": scenario.name,
             "notebook": current,
             "cell_index": exc.cell_index if pm_error else None,
             "execution_count": exc.exec_count if pm_error else None,
-            "error": failure_reason(exc, current),
-            "io_error": is_io_error(exc),
+            "error": reason,
+            "io_error": ": I/O error" in reason,
             "traceback": traceback.format_exc(limit=5),
             "started": stamp["started"],
             "failed": _now(),

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from papermill.exceptions import PapermillExecutionError
 
 from spm_models.reporting.index import write_index
 from spm_models.runner.batch import _print_progress
@@ -110,6 +111,23 @@ def test_io_errors_are_named_as_io_errors() -> None:
         assert is_io_error(wrapped)
         assert "I/O error" in failure_reason(wrapped, None)
     assert not is_io_error(FileNotFoundError(2, "No such file"))
+    in_kernel = PapermillExecutionError(
+        cell_index=7,
+        exec_count=4,
+        source="nb.table(...)",
+        ename="OSError",
+        evalue="[Errno 28] No space left on device: '/r/.tmp-x/tables/quotas.csv'",
+        traceback=[],
+    )
+    assert failure_reason(in_kernel, "20_quota_capacity") == (
+        "20_quota_capacity: cell 7: I/O error: [Errno 28] No space left on device: "
+        "'/r/.tmp-x/tables/quotas.csv'"
+    )
+    in_kernel.evalue = "unknown region 'Atlantis'"
+    in_kernel.ename = "ValueError"
+    assert (
+        failure_reason(in_kernel, "01") == "01: cell 7 raised ValueError: unknown region 'Atlantis'"
+    )
     assert failure_reason(ValueError("bad"), None) == "setup: ValueError: bad"
 
 
