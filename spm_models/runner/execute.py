@@ -214,29 +214,26 @@ def kernel_config(socket_dir: str | Path):
 
 
 def _execute(scenario: Scenario, tmp: Path, data_source: str, stem: str, params: dict) -> None:
+    """Run one notebook into ``tmp`` on a fresh kernel reached over private Unix sockets."""
     import papermill
 
     with tempfile.TemporaryDirectory(prefix="spm-kernel-") as sockets:
-        _papermill(papermill, scenario, tmp, data_source, stem, params, kernel_config(sockets))
-
-
-def _papermill(papermill, scenario, tmp, data_source, stem, params, kernel) -> None:
-    papermill.execute_notebook(
-        str(config.NOTEBOOKS_DIR / f"{stem}.ipynb"),
-        str(tmp / f"{stem}.ipynb"),
-        parameters={
-            **params,
-            "scenario": scenario.name,
-            "data_source": data_source,
-            "output_dir": str(tmp),
-            "interactive": False,
-        },
-        kernel_name=config.KERNEL_NAME,
-        cwd=str(config.NOTEBOOKS_DIR),
-        progress_bar=False,
-        log_output=False,
-        config=kernel,
-    )
+        papermill.execute_notebook(
+            str(config.NOTEBOOKS_DIR / f"{stem}.ipynb"),
+            str(tmp / f"{stem}.ipynb"),
+            parameters={
+                **params,
+                "scenario": scenario.name,
+                "data_source": data_source,
+                "output_dir": str(tmp),
+                "interactive": False,
+            },
+            kernel_name=config.KERNEL_NAME,
+            cwd=str(config.NOTEBOOKS_DIR),
+            progress_bar=False,
+            log_output=False,
+            config=kernel_config(sockets),
+        )
 
 
 def _run_notebooks(scenario: Scenario, tmp: Path, final: Path, state: dict) -> dict[str, float]:

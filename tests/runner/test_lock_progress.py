@@ -272,3 +272,11 @@ def test_four_writers_of_the_index_never_tear_it_or_raise(tmp_path: Path) -> Non
     assert errors.empty(), errors.get()
     assert torn == 0
     assert [p.name for p in tmp_path.iterdir()] == ["index.html"]
+
+
+def test_kernels_are_reached_over_private_unix_sockets(tmp_path: Path) -> None:
+    from spm_models.runner.execute import kernel_config
+
+    settings = kernel_config(tmp_path)["KernelManager"]
+    assert settings["transport"] == "ipc"  # no unencrypted TCP port, so no kernel warning
+    assert settings["ip"] == f"{tmp_path}/kernel"
