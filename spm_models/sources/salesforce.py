@@ -197,16 +197,20 @@ def _missing_columns(frame: pd.DataFrame, obj: str, file: str) -> list[Problem]:
     for col in EXPORT_COLUMNS[obj]["required"]:
         if col not in frame and col not in derivable and not (obj == "deals" and col in _BOOLS):
             names = ALIASES[obj][col]
-            problems.append(Problem(file, f"is missing (also accepted: {', '.join(names[1:3])})",
-                                    column=names[0]))  # fmt: skip
+            problems.append(
+                Problem(
+                    file, f"is missing (also accepted: {', '.join(names[1:3])})", column=names[0]
+                )
+            )
     return problems
 
 
-def _parse(frame: pd.DataFrame, obj: str, file: str, headers: dict[str, str],
-           options: SalesforceOptions) -> pd.DataFrame:  # fmt: skip
+def _parse(
+    frame: pd.DataFrame, obj: str, file: str, headers: dict[str, str], options: SalesforceOptions
+) -> pd.DataFrame:
     """Typed columns; every bad value across the object's columns in one error."""
     key_col = _KEY.get(obj)
-    key = frame[key_col] if key_col in frame else None
+    key = frame.get(key_col) if key_col else None
     key_name = headers.get(key_col) if key_col else None
     out = frame.copy()
     problems: list[Problem] = []
@@ -249,9 +253,15 @@ def _closed_from_stage(deals: pd.DataFrame, file: str) -> pd.DataFrame:
     if "stage" not in deals:
         missing = [c for c in ("is_closed", "is_won") if c not in deals]
         raise InputDataError(
-            [Problem(file, "is missing (and there is no StageName to tell it)", ALIASES["deals"][c][0])
-             for c in missing]
-        )  # fmt: skip
+            [
+                Problem(
+                    file,
+                    "is missing (and there is no StageName to tell it)",
+                    ALIASES["deals"][c][0],
+                )
+                for c in missing
+            ]
+        )
     stage = deals["stage"].fillna("").str.lower()
     won = stage.str.contains("won", regex=False)
     lost = stage.str.contains("lost", regex=False)
