@@ -123,6 +123,9 @@ class DealExport:
     files : dict
         The file each frame came from (``{"deals": "Opportunity.csv", ...}``), named in
         error messages.
+    headers : dict
+        Per frame, the source header of each intermediate column (``{"deals":
+        {"close_date": "CloseDate"}}``), named in error messages.
     """
 
     accounts: pd.DataFrame
@@ -131,10 +134,15 @@ class DealExport:
     splits: pd.DataFrame | None = None
     line_items: pd.DataFrame | None = None
     files: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def file(self, frame: str) -> str:
         """The file name of ``frame`` for messages (the frame's name when unknown)."""
         return self.files.get(frame, frame)
+
+    def header(self, frame: str, column: str) -> str:
+        """The source file's header of an intermediate column, for messages."""
+        return self.headers.get(frame, {}).get(column, column)
 
 
 #: Probability bands (upper bounds, exclusive) of the open stages, in stage order.
@@ -294,6 +302,11 @@ def _text(series: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
+def _deal_key(export: DealExport, deals: pd.DataFrame, pos: int) -> str:
+    """The key text of a deal row for messages, e.g. ``Id='006...'``."""
+    return f"{export.header('deals', 'opportunity_id')}={deals['opportunity_id'].iloc[pos]!r}"
+
+
 def _check_frames(export: DealExport) -> None:
     """Required columns present, keys unique and not empty."""
     problems: list[Problem] = []
@@ -303,7 +316,9 @@ def _check_frames(export: DealExport) -> None:
             continue
         for col in spec["required"]:
             if col not in frame.columns:
-                problems.append(Problem(export.file(name), "is missing", column=col))
+                problems.append(
+                    Problem(export.file(name), "is missing", column=export.header(name, col))
+                )
     if problems:
         raise InputDataError(problems)
     for name, key in EXPORT_KEYS.items():
@@ -312,14 +327,18 @@ def _check_frames(export: DealExport) -> None:
             continue
         ids = _text(frame[key]).reset_index(drop=True)
         for pos in np.flatnonzero(ids.isna().to_numpy())[:5]:
-            problems.append(Problem(export.file(name), "must not be empty", key, int(pos) + 1))
+            problems.append(
+                Problem(
+                    export.file(name), "must not be empty", export.header(name, key), int(pos) + 1
+                )
+            )
         dup = ids.duplicated(keep="first") & ids.notna()
         for pos in np.flatnonzero(dup.to_numpy())[:5]:
             problems.append(
                 Problem(
                     export.file(name),
                     f"has a duplicate id {ids.iloc[pos]!r}",
-                    key,
+                    export.header(name, key),
                     int(pos) + 1,
                 )
             )
@@ -357,9 +376,9 @@ def _convert_currency(deals: pd.DataFrame, export: DealExport, rules: BuildRules
                     export.file("deals"),
                     f"has currency {code.iloc[pos]!r} with no conversion rate (give one for every "
                     "currency: " + ", ".join(sorted(set(code.dropna()) - set(rates))) + ")",
-                    "currency",
+                    export.header("deals", "currency"),
                     pos + 1,
-                    f"opportunity_id={deals['opportunity_id'].iloc[pos]!r}",
+                    _deal_key(export, deals, pos),
                 )
             ]
         )
@@ -396,9 +415,9 @@ def _prepare_deals(export: DealExport, rules: BuildRules, notes: _Notes) -> pd.D
                 Problem(
                     export.file("deals"),
                     f"must not be empty ({int(no_account.sum()):,} deals have no account)",
-                    "account_id",
+                    export.header("deals", "account_id"),
                     pos + 1,
-                    f"opportunity_id={deals['opportunity_id'].iloc[pos]!r}",
+                    _deal_key(export, deals, pos),
                 )
             ]
         )
@@ -410,9 +429,9 @@ def _prepare_deals(export: DealExport, rules: BuildRules, notes: _Notes) -> pd.D
                 Problem(
                     export.file("deals"),
                     f"must not be empty ({int(no_close.sum()):,} deals have no close date)",
-                    "close_date",
+                    export.header("deals", "close_date"),
                     pos + 1,
-                    f"opportunity_id={deals['opportunity_id'].iloc[pos]!r}",
+                    _deal_key(export, deals, pos),
                 )
             ]
         )
@@ -514,9 +533,9 @@ def _accounts_base(export: DealExport, deals: pd.DataFrame, rules: BuildRules, n
                         export.file("deals"),
                         f"refers to an account not in {export.file('accounts')}: "
                         f"{deals['account_id'].iloc[pos]!r} ({unknown.sum():,} deals)",
-                        "account_id",
+                        export.header("deals", "account_id"),
                         pos + 1,
-                        f"opportunity_id={deals['opportunity_id'].iloc[pos]!r}",
+                        _deal_key(export, deals, pos),
                     )
                 ]
             )
