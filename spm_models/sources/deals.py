@@ -396,6 +396,55 @@ def _convert_currency(deals: pd.DataFrame, export: DealExport, rules: BuildRules
     return deals
 
 
+def _without_account(deals: pd.DataFrame, export: DealExport, notes: _Notes) -> pd.DataFrame:
+    """Deals with no account cannot be placed in any table: left out, counted and warned."""
+    no_account = deals["account_id"].isna()
+    if not no_account.any():
+        return deals
+    won = deals.loc[no_account & deals["is_won"], "amount"].sum()
+    notes.add(
+        "opportunities",
+        "account_id",
+        "deals without account left out",
+        f"Deals with no account are left out of every table ({won:,.0f} won among them).",
+        no_account.sum(),
+    )
+    notes.warnings.append(
+        f"{int(no_account.sum()):,} deals in {export.file('deals')} have no account and were left "
+        f"out (of them, {int((no_account & deals['is_won']).sum()):,} won deals worth "
+        f"{won:,.0f})."
+    )
+    return deals[~no_account].reset_index(drop=True)
+
+
+def _open_close_dates(deals: pd.DataFrame, rules: BuildRules, notes: _Notes) -> pd.DataFrame:
+    """Open deals without an expected close date: created date plus the sales cycle."""
+    missing = deals["close_date"].isna()
+    if not missing.any():
+        return deals
+    deals = deals.copy()
+    created = (
+        pd.to_datetime(deals["created_date"])
+        if "created_date" in deals
+        else pd.Series(pd.NaT, index=deals.index)
+    )
+    cycle = pd.Timedelta(days=rules.cycle_days)
+    latest = deals["close_date"].max()
+    if pd.isna(latest):
+        latest = created.max()
+    fill = (created + cycle).fillna(latest + cycle if pd.notna(latest) else pd.NaT)
+    deals["close_date"] = deals["close_date"].fillna(fill)
+    notes.add(
+        "opportunities",
+        "expected_close_date",
+        "close date from sales cycle",
+        f"Open deals with no close date are expected to close {rules.cycle_days} days after "
+        "they were created (else after the export's latest date).",
+        missing.sum(),
+    )
+    return deals
+
+
 def _prepare_deals(export: DealExport, rules: BuildRules, notes: _Notes) -> pd.DataFrame:
     """Typed deals with amounts filled from line items, product and unknown accounts checked."""
     deals = export.deals.reset_index(drop=True).copy()
@@ -407,34 +456,23 @@ def _prepare_deals(export: DealExport, rules: BuildRules, notes: _Notes) -> pd.D
     deals["is_closed"] = deals["is_closed"].astype("boolean").fillna(False).astype(bool)
     deals["is_won"] = deals["is_won"].astype("boolean").fillna(False).astype(bool)
     deals["is_closed"] = deals["is_closed"] | deals["is_won"]
-    no_account = deals["account_id"].isna()
-    if no_account.any():
-        pos = int(np.flatnonzero(no_account.to_numpy())[0])
-        raise InputDataError(
-            [
-                Problem(
-                    export.file("deals"),
-                    f"must not be empty ({int(no_account.sum()):,} deals have no account)",
-                    export.header("deals", "account_id"),
-                    pos + 1,
-                    _deal_key(export, deals, pos),
-                )
-            ]
-        )
-    no_close = deals["close_date"].isna()
+    no_close = deals["close_date"].isna() & deals["is_closed"]
     if no_close.any():
         pos = int(np.flatnonzero(no_close.to_numpy())[0])
         raise InputDataError(
             [
                 Problem(
                     export.file("deals"),
-                    f"must not be empty ({int(no_close.sum()):,} deals have no close date)",
+                    f"must not be empty for a closed deal ({int(no_close.sum()):,} closed deals "
+                    "have no close date)",
                     export.header("deals", "close_date"),
                     pos + 1,
                     _deal_key(export, deals, pos),
                 )
             ]
         )
+    deals = _without_account(deals, export, notes)
+    deals = _open_close_dates(deals, rules, notes)
     deals = _convert_currency(deals, export, rules, notes)
     items = export.line_items
     if items is not None and not items.empty:
