@@ -20,7 +20,7 @@ import pandas as pd
 
 
 def generate(folder: Path, n_accounts: int, n_deals: int, seed: int = 0) -> None:
-    """Write Account.csv, Opportunity.csv, User.csv, OpportunitySplit.csv, OpportunityLineItem.csv."""
+    """Write the five Salesforce object files of a large fictional export to ``folder``."""
     from spm_models.data.geography import zip_centroids
 
     rng = np.random.default_rng(seed)

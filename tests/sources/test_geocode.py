@@ -1,4 +1,4 @@
-"""Placing rows offline: given coordinates, US ZIPs, US cities, cities worldwide; unplaced listed."""
+"""Placing rows offline: coordinates, US ZIPs, US cities, cities worldwide; unplaced listed."""
 
 from __future__ import annotations
 
