@@ -298,8 +298,11 @@ def _has(frame: pd.DataFrame | None, column: str) -> bool:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    out = series.astype("string").str.strip()
-    return out.mask(out == "")
+    """Stripped text with empty strings as missing (object dtype: fast to match and join)."""
+    if series.dtype != object:
+        series = series.astype("string").astype(object)
+    out = series.str.strip()
+    return out.mask(out.isna() | (out == ""), None)
 
 
 def _deal_key(export: DealExport, deals: pd.DataFrame, pos: int) -> str:

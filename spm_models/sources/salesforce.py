@@ -175,16 +175,15 @@ def _read(path: Path, obj: str, options: SalesforceOptions) -> tuple[pd.DataFram
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputDataError(f"cannot be read as CSV ({exc})", source=path.name) from exc
     columns = _columns(headers, obj)
+    kwargs = {"usecols": list(columns.values()), "dtype": str, "keep_default_na": False}
     try:
-        raw = pd.read_csv(
-            path,
-            usecols=list(columns.values()),
-            dtype=str,
-            keep_default_na=False,
-            encoding=options.encoding,
-        )
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputDataError(f"cannot be read as CSV ({exc})", source=path.name) from exc
+        # The multi-threaded reader first; the C reader gives a line number when it fails.
+        raw = pd.read_csv(path, engine="pyarrow", encoding=options.encoding, **kwargs)
+    except Exception:  # any pyarrow failure: retry with the reference reader
+        try:
+            raw = pd.read_csv(path, encoding=options.encoding, **kwargs)
+        except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
+            raise InputDataError(f"cannot be read as CSV ({exc})", source=path.name) from exc
     return raw.rename(columns={v: k for k, v in columns.items()})[list(columns)], columns
 
 
@@ -237,8 +236,8 @@ def _parse(
             elif col in _PERCENTS:
                 out[col] = parse_percent(frame[col], scale=_PERCENTS[col], **where)
             else:
-                text = frame[col].str.strip()
-                out[col] = text.where(text != "", None)
+                text = frame[col].astype(object).str.strip()
+                out[col] = text.mask(text.isna() | (text == ""), None)
         except InputDataError as exc:
             problems += exc.problems
     if problems:
