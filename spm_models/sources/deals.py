@@ -300,7 +300,9 @@ def _has(frame: pd.DataFrame | None, column: str) -> bool:
 def _text(series: pd.Series) -> pd.Series:
     """Stripped text with empty strings as missing (object dtype: fast to match and join)."""
     if series.dtype != object:
-        series = series.astype("string").astype(object)
+        text = series.astype("string").str.strip()
+        text = text.mask(text == "").astype(object)
+        return text.where(text.notna(), None)
     out = series.str.strip()
     return out.mask(out.isna() | (out == ""), None)
 

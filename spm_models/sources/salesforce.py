@@ -236,8 +236,10 @@ def _parse(
             elif col in _PERCENTS:
                 out[col] = parse_percent(frame[col], scale=_PERCENTS[col], **where)
             else:
-                text = frame[col].astype(object).str.strip()
-                out[col] = text.mask(text.isna() | (text == ""), None)
+                # Strip with the vectorised string kernels, then hand on plain objects.
+                text = frame[col].astype("string").str.strip()
+                text = text.mask(text == "").astype(object)
+                out[col] = text.where(text.notna(), None)
         except InputDataError as exc:
             problems += exc.problems
     if problems:
