@@ -114,7 +114,7 @@ class DealExport:
         code), ``discount`` (share 0-1).
     users : DataFrame or None
         ``rep_id`` and optionally ``rep_name, manager_id, is_active, hire_date, zip, city,
-        state, country, lat, lon``.
+        state, country, lat, lon, region``.
     splits : DataFrame or None
         Credit splits: ``opportunity_id, rep_id`` and optionally ``share`` (0-1; empty means
         equal shares among the deal's splits).

@@ -394,3 +394,14 @@ def test_crm_style_export_imports_and_loads(tmp_path) -> None:
     again = load_company(out)
     assert len(again.bookings) == len(c.bookings)
     assert (out / "unplaced.csv").exists()
+
+
+def test_report_footer_lines_are_left_out(tmp_path) -> None:
+    folder = _report_export(tmp_path / "footer")
+    path = folder / "Opportunity.csv"
+    path.write_text(
+        path.read_text() + '\n"Grand Totals (5 records)"\n\n"Confidential Information - Do Not '
+        'Distribute"\n"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\n'
+    )
+    result = read_salesforce(folder, options=SalesforceOptions(date_format="%d/%m/%Y"))
+    assert len(result.company.closed_opportunities) + len(result.company.opportunities) == 5
