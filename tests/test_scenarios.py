@@ -48,7 +48,7 @@ def test_valid_scenario(tmp_path: Path) -> None:
         (VALID.replace("seed: 3", "seed: three"), r"s.yaml: data.seed: must be int; got str"),
         (
             VALID.replace("source: sample", "source: cloud"),
-            r"data.source: must be one of sample, folder, sql; got 'cloud'",
+            r"data.source: must be one of sample, folder, sql, mapping, salesforce; got .cloud.",
         ),
         (
             VALID.replace("{region: West}", "{regoin: West}"),
@@ -86,19 +86,33 @@ def test_all_problems_are_listed_at_once(tmp_path: Path) -> None:
     assert len(info.value.problems) == 2
 
 
-def test_folder_paths_resolve_against_the_file_and_stay_inside(
+def test_data_paths_resolve_against_the_file_anywhere_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(config, "PROJECT_ROOT", tmp_path / "project")
     (tmp_path / "project" / "scenarios" / "company").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
     inside = VALID.replace(
         "{source: sample, seed: 3, accounts: 100, reps: 4}", "{source: folder, path: company}"
     )
     scenario = load_scenario(_write(tmp_path / "project" / "scenarios", inside))
     assert scenario.data.path == (tmp_path / "project" / "scenarios" / "company").resolve()
-    outside = inside.replace("path: company", "path: ../../etc")
-    with pytest.raises(ScenarioError, match=r"data.path: '../../etc' resolves outside"):
-        load_scenario(_write(tmp_path / "project" / "scenarios", outside))
+    outside = inside.replace("path: company", "path: ../../elsewhere")
+    scenario = load_scenario(_write(tmp_path / "project" / "scenarios", outside))
+    assert scenario.data.path == (tmp_path / "elsewhere").resolve()
+    absolute = inside.replace("path: company", f"path: {tmp_path / 'elsewhere'}")
+    assert load_scenario(_write(tmp_path, absolute)).data.path == (tmp_path / "elsewhere")
+
+
+def test_home_relative_data_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "exports").mkdir()
+    text = VALID.replace(
+        "{source: sample, seed: 3, accounts: 100, reps: 4}",
+        "{source: salesforce, path: ~/exports}",
+    )
+    scenario = load_scenario(_write(tmp_path, text))
+    assert scenario.data.kind == "salesforce" and scenario.data.path == tmp_path / "exports"
 
 
 def test_missing_data_folder_and_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -124,3 +138,63 @@ def test_missing_file_and_non_utf8(tmp_path: Path) -> None:
     path.write_bytes(VALID.replace("A demo.", "Caf\xe9").encode("latin-1"))
     with pytest.raises(ScenarioError, match="is not valid UTF-8"):
         load_scenario(path)
+
+
+# --------------------------------------------------------------- hardening: scenario files
+
+
+@pytest.mark.parametrize("key", ["../../../../elsewhere/evil", "/tmp/evil", "sub/01_data_overview"])
+def test_item1_notebook_key_must_name_a_project_notebook(tmp_path: Path, key: str) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "evil.ipynb").write_text("{}")
+    text = VALID.replace("01_data_overview: {region: West}", f"'{key}': {{}}")
+    with pytest.raises(ScenarioError, match=r"s.yaml: notebooks.'.*': must name a notebook in"):
+        load_scenario(_write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("{source: sample, seed: -1}", r"data.seed: must be between 0 and 4,294,967,295; got -1"),
+        ("{source: sample, accounts: 1.0e+9}", r"data.accounts: must be int; got float"),
+        (
+            "{source: sample, accounts: 1000000000}",
+            r"data.accounts: must be between 20 and 100,000; got 1,000,000,000",
+        ),
+        ("{source: sample, reps: 3}", r"data.reps: must be between 4 and 2,000; got 3"),
+        (
+            "{source: salesforce, sample: {seed: 1, accounts: 5}}",
+            r"data.sample.accounts: must be between 20 and 100,000; got 5",
+        ),
+        (
+            "{source: salesforce, sample: {colour: red}}",
+            r"data.sample.colour: unknown key for a sample export",
+        ),
+    ],
+)
+def test_item6_seed_accounts_reps_are_bounded(tmp_path: Path, data: str, message: str) -> None:
+    text = VALID.replace("{source: sample, seed: 3, accounts: 100, reps: 4}", data)
+    with pytest.raises(ScenarioError, match=message):
+        load_scenario(_write(tmp_path, text))
+
+
+def test_item6_duplicate_yaml_key_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"s.yaml: title: duplicate key \(lines 2 and 7\)"):
+        load_scenario(_write(tmp_path, VALID + "title: Again\n"))
+    nested = VALID.replace("{region: West}", "{region: West, region: East}")
+    with pytest.raises(ScenarioError, match=r"s.yaml: region: duplicate key"):
+        load_scenario(_write(tmp_path, nested))
+
+
+def test_item6_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    bomb = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        bomb += f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+    with pytest.raises(ScenarioError, match=r"expands to more than 200,000 values") as info:
+        load_scenario(_write(tmp_path, bomb))
+    assert "lol" not in str(info.value)
+    many = "a: &a 1\nb: [" + ", ".join(["*a"] * 300) + "]\n"
+    with pytest.raises(ScenarioError, match=r"holds more than 200 aliases"):
+        load_scenario(_write(tmp_path, many))
+    with pytest.raises(ScenarioError, match=r"characters long; at most 1,000,000"):
+        load_scenario(_write(tmp_path, "a: '" + "x" * 1_000_001 + "'\n"))
