@@ -185,6 +185,15 @@ def sqlite_file(url: str) -> Path | None:
     return Path(match.group(3)).expanduser()
 
 
+def absolute_sqlite_url(url: str, base: Path) -> str:
+    """A ``sqlite:///`` or ``duckdb:///`` URL with a relative file resolved against ``base``."""
+    match = re.match(r"^(sqlite|duckdb)(\+\w+)?:///(.+)$", url)
+    if not match or match.group(3) == ":memory:":
+        return url
+    db = (base / Path(match.group(3)).expanduser()).resolve()
+    return f"{match.group(1)}{match.group(2) or ''}:///{db}"
+
+
 def _read_csv(source: TableSource) -> pd.DataFrame:
     assert source.path is not None
     data = source.path.read_bytes()
