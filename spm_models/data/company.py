@@ -11,6 +11,7 @@ from spm_models.data.loaders import is_sql_url, read_sql_tables, read_table_file
 from spm_models.data.schema import SCHEMAS
 from spm_models.data.validate import check_foreign_keys, check_table
 from spm_models.errors import InputDataError, Problem
+from spm_models.sources.provenance import ProvenanceEntry, read_provenance, write_provenance
 
 #: Tables every company has.
 TABLES = ("accounts", "reps", "bookings", "opportunities")
@@ -45,6 +46,9 @@ class Company:
     closed_opportunities : DataFrame
         Optional history of won and lost deals (``CLOSED_OPPORTUNITIES`` schema); an empty
         frame with the schema's columns when the source has none.
+    provenance : tuple of ProvenanceEntry
+        Every field that was derived or defaulted rather than read (empty when the data was
+        used as given); written to ``provenance.json`` and listed in reports.
     """
 
     accounts: pd.DataFrame
@@ -54,6 +58,7 @@ class Company:
     as_of: pd.Timestamp
     source: str = "memory"
     closed_opportunities: pd.DataFrame = field(default_factory=_empty_closed)
+    provenance: tuple[ProvenanceEntry, ...] = ()
 
     @property
     def plan_year(self) -> int:
@@ -83,17 +88,50 @@ def as_of_from_bookings(bookings: pd.DataFrame) -> pd.Timestamp:
     return (last + pd.offsets.MonthEnd(0)).normalize()
 
 
+def default_country(
+    raw: dict[str, pd.DataFrame], provenance: tuple[ProvenanceEntry, ...] = ()
+) -> tuple[dict[str, pd.DataFrame], tuple[ProvenanceEntry, ...]]:
+    """Give accounts and reps a ``country`` column of 'US' when they have none, noted.
+
+    Returns the (copied where changed) tables and the provenance with one entry per
+    defaulted table; an entry already recorded for that column is not repeated.
+    """
+    raw = dict(raw)
+    known = {(e.table, e.column) for e in provenance}
+    added: list[ProvenanceEntry] = []
+    for name in ("accounts", "reps"):
+        frame = raw.get(name)
+        if frame is None or "country" in frame.columns:
+            continue
+        raw[name] = frame.assign(country="US")
+        if (name, "country") not in known:
+            added.append(
+                ProvenanceEntry(
+                    table=name,
+                    column="country",
+                    rule="country defaulted",
+                    detail="The data has no country column: every location is taken to be in "
+                    "the US.",
+                    rows=len(frame),
+                )
+            )
+    return raw, tuple(provenance) + tuple(added)
+
+
 def build_company(
     raw: dict[str, pd.DataFrame],
     sources: dict[str, str],
     *,
     origin: str,
     problems: list[Problem] | None = None,
+    provenance: tuple[ProvenanceEntry, ...] = (),
 ) -> Company:
     """Validate raw tables together (types, ranges, keys, foreign keys) into a Company.
 
     ``problems`` already found (e.g. unreadable files, whose tables are then absent from
-    ``raw``) are reported together with those found here.
+    ``raw``) are reported together with those found here. Accounts and reps without a
+    ``country`` column get 'US', recorded in the company's ``provenance`` (which starts
+    from ``provenance``).
 
     Raises
     ------
@@ -101,6 +139,7 @@ def build_company(
         Listing every problem across all tables.
     """
     problems = list(problems or [])
+    raw, provenance = default_country(raw, provenance)
     typed: dict[str, pd.DataFrame] = {}
     for name in ALL_TABLES:
         if name not in raw:
@@ -120,6 +159,7 @@ def build_company(
         as_of=as_of_from_bookings(typed["bookings"]),
         source=origin,
         closed_opportunities=typed.get("closed_opportunities", _empty_closed()),
+        provenance=tuple(provenance),
     )
 
 
@@ -142,6 +182,10 @@ def load_company(source: str | Path) -> Company:
     ------
     InputDataError
         Every problem in every table (unreadable, empty, non-UTF-8 files included).
+
+    Notes
+    -----
+    A folder's ``provenance.json`` (written by an importer) becomes ``Company.provenance``.
     """
     if is_sql_url(str(source)):
         raw, sources, origin = read_sql_tables(str(source), TABLES, optional=OPTIONAL_TABLES)
@@ -167,13 +211,21 @@ def load_company(source: str | Path) -> Company:
                 raw[name] = read_table_file(path)
             except InputDataError as exc:
                 problems += exc.problems
-    return build_company(raw, sources, origin=str(folder.resolve()), problems=problems)
+    try:
+        provenance = read_provenance(folder)
+    except InputDataError as exc:
+        problems += exc.problems
+        provenance = ()
+    return build_company(
+        raw, sources, origin=str(folder.resolve()), problems=problems, provenance=provenance
+    )
 
 
 def write_company(company: Company, folder: str | Path, *, fmt: str = "csv") -> Path:
     """Write the company's tables to ``folder`` as CSV or Parquet files.
 
-    The optional ``closed_opportunities`` table is written only when it has rows.
+    The optional ``closed_opportunities`` table is written only when it has rows, and
+    ``provenance.json`` only when the company has provenance entries.
 
     Files are first written under temporary names and then renamed, so a reader never
     sees a half-written table.
@@ -199,4 +251,5 @@ def write_company(company: Company, folder: str | Path, *, fmt: str = "csv") -> 
         else:
             frame.to_parquet(tmp, index=False)
         tmp.replace(final)
+    write_provenance(company.provenance, folder)
     return folder

@@ -172,6 +172,7 @@ def check_table(
             continue
         typed[col.name], found = _coerce_column(frame[col.name], col, schema, source, frame)
         problems += found
+    problems += _check_geography(typed, schema, source, frame)
     keys = [k for k in schema.key if k in typed.columns]
     if keys and len(keys) == len(schema.key) and not typed.empty:
         dup = typed.duplicated(subset=keys, keep="first").to_numpy()
@@ -185,6 +186,34 @@ def check_table(
                 )
             )
     return typed, problems
+
+
+#: Coordinate pairs that must be given together (both or neither), per table.
+COORDINATE_PAIRS = {"accounts": ("lat", "lon"), "reps": ("home_lat", "home_lon")}
+
+
+def _check_geography(
+    typed: pd.DataFrame, schema: TableSchema, source: str, raw: pd.DataFrame
+) -> list[Problem]:
+    """Geography may be empty, but a latitude needs its longitude and the other way round."""
+    pair = COORDINATE_PAIRS.get(schema.name)
+    if pair is None or not set(pair) <= set(typed.columns):
+        return []
+    problems: list[Problem] = []
+    raw = raw.reset_index(drop=True)
+    for col, other in (pair, pair[::-1]):
+        lonely = _blank(raw[col]) & ~_blank(raw[other])
+        for pos in np.flatnonzero(lonely.to_numpy()):
+            problems.append(
+                Problem(
+                    source=source,
+                    column=col,
+                    message=f"must not be empty when {other!r} is given",
+                    row=int(pos) + 1,
+                    key=_key_text(raw, schema, int(pos)),
+                )
+            )
+    return problems
 
 
 def check_foreign_keys(tables: dict[str, pd.DataFrame], sources: dict[str, str]) -> list[Problem]:
