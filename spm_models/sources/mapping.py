@@ -195,7 +195,8 @@ def _source(raw: MappingABC, where: str, base: Path, label: str, problems: list[
     db = sqlite_file(url)
     if db is not None and not db.is_file():
         problems.append(_problem(label, f"{where}sql.url", f"database file {str(db)!r} not found"))
-    return TableSource(url=url, query=sql["query"], label=f"{redact_url(url)}#{where[7:-1]}")
+    name = db.name if db is not None else redact_url(url)
+    return TableSource(url=url, query=sql["query"], label=f"{name}#{where[7:-1]}")
 
 
 def _table(
@@ -448,7 +449,7 @@ def _convert_currency(
             )
             continue
         frame[amount] = pd.to_numeric(frame[amount], errors="coerce") * rate.fillna(1.0)
-    frame.drop(columns=[col], inplace=True)
+    del frame[col]
 
 
 def _defaults(

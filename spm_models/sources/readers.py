@@ -264,8 +264,9 @@ def _read_sql(source: TableSource) -> pd.DataFrame:
     try:
         with engine.connect() as conn:
             return pd.read_sql_query(text(source.query or ""), conn)
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    except (SQLAlchemyError, pd.errors.DatabaseError) as exc:
+        cause = exc.__cause__ if isinstance(exc, pd.errors.DatabaseError) else exc
+        reason = str(getattr(cause, "orig", None) or cause or exc).splitlines()[0]
         raise InputDataError(
             [Problem(source=source.name, message=f"the query failed: {reason}")]
         ) from exc
