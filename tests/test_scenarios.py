@@ -198,3 +198,15 @@ def test_item6_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
         load_scenario(_write(tmp_path, many))
     with pytest.raises(ScenarioError, match=r"characters long; at most 1,000,000"):
         load_scenario(_write(tmp_path, "a: '" + "x" * 1_000_001 + "'\n"))
+
+
+def test_item5_validate_says_a_sqlite_database_does_not_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spm_models.cli import main
+
+    db = tmp_path / "nope.db"
+    assert main(["validate", f"sqlite:///{db}"]) == 2
+    err = capsys.readouterr().err
+    assert "1 problem(s) found" in err and "nope.db' does not exist" in err
+    assert not db.exists()

@@ -583,3 +583,19 @@ def inputs_hash(spec: SourceMapping) -> str | None:
         spec.text.encode(),
         *(str(p).encode() + (p.read_bytes() if p.is_file() else b"") for p in files),
     )
+
+
+def is_mapping_file(path: str | Path) -> bool:
+    """True when ``path`` is a YAML file that reads as a mapping (``tables:`` or ``preset:``)."""
+    path = Path(path)
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
+        return False
+    try:
+        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
+    except Exception:  # an unreadable file is reported by whichever reader claims it
+        return False
+    return (
+        isinstance(raw, MappingABC)
+        and "notebooks" not in raw
+        and ("tables" in raw or "preset" in raw)
+    )

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from spm_models import config
+from spm_models.cli import main
 from spm_models.errors import InputDataError
 from spm_models.sources.mapping import import_mapped, inputs_hash, mapping_inputs, read_mapping
 
@@ -377,3 +378,37 @@ def test_failing_query_is_named(exports: Path) -> None:
     _edit(exports, lambda m: m["tables"]["bookings"]["sql"].update(query="select * from lost"))
     with pytest.raises(InputDataError, match=r"crm.db#bookings: the query failed: no such table"):
         import_mapped(exports)
+
+
+# ------------------------------------------------------------ spm validate mapping.yaml
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_validate_accepts_a_mapping_file(exports: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["validate", str(exports)]) == 0
+    assert "ok (3 accounts, 2 reps, 3 booking rows)" in capsys.readouterr().out
+
+
+def test_validate_lists_every_export_problem_and_writes_nothing(
+    exports: Path, capsys: pytest.CaptureFixture
+) -> None:
+    text = ACCOUNTS.replace("500,00 £;GBP", "5,00,0;JPY").replace("Mittelstand", "Riesig")
+    (exports.parent / "accounts.csv").write_bytes(text.encode("cp1252"))
+    before = _snapshot(exports.parent)
+    assert main(["validate", str(exports)]) == 2
+    err = capsys.readouterr().err
+    assert "3 problem(s) found:" in err
+    assert "column 'Waehrung' currency 'JPY' has no rate" in err
+    assert "column 'Potenzial' must be an amount (decimal mark ','); got '5,00,0' at row 3" in err
+    assert "column 'Groesse' value 'Riesig'" in err
+    assert _snapshot(exports.parent) == before
+
+
+def test_validate_names_a_mapping_key(exports: Path, capsys: pytest.CaptureFixture) -> None:
+    text = exports.read_text(encoding="utf-8").replace("money:", "monies:", 1)
+    exports.write_text(text, encoding="utf-8")
+    assert main(["validate", str(exports)]) == 2
+    assert "mapping.yaml: tables." in capsys.readouterr().err
