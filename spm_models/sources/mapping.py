@@ -47,7 +47,10 @@ from spm_models.sources.readers import (
     sqlite_file,
 )
 
-TOP_KEYS = ("preset", "path", "tables", "currency_rates", "description")
+TOP_KEYS = ("preset", "path", "tables", "deals", "rules", "currency_rates", "description")
+#: Frames of an opportunity-level export (see :class:`~spm_models.sources.deals.DealExport`).
+DEAL_FRAMES = ("accounts", "deals", "users", "splits", "line_items")
+REQUIRED_DEAL_FRAMES = ("accounts", "deals")
 TABLE_KEYS = (
     "file",
     "sql",
@@ -141,6 +144,8 @@ class SourceMapping:
     preset_path: Path | None = None
     rates: dict[str, float] = field(default_factory=dict)
     text: str = ""
+    deals: dict[str, TableMapping] = field(default_factory=dict)
+    rules: dict[str, Any] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------- reading a mapping
@@ -196,13 +201,13 @@ def _source(raw: MappingABC, where: str, base: Path, label: str, problems: list[
     if db is not None and not db.is_file():
         problems.append(_problem(label, f"{where}sql.url", f"database file {str(db)!r} not found"))
     name = db.name if db is not None else redact_url(url)
-    return TableSource(url=url, query=sql["query"], label=f"{name}#{where[7:-1]}")
+    return TableSource(url=url, query=sql["query"], label=f"{name}#{where.split('.')[1]}")
 
 
 def _table(
-    name: str, raw: Any, base: Path, label: str, problems: list[Problem]
+    name: str, raw: Any, base: Path, label: str, problems: list[Problem], *, where: str = ""
 ) -> TableMapping | None:
-    where = f"tables.{name}."
+    where = where or f"tables.{name}."
     spec = _str_dict(raw, where.rstrip("."), label, problems)
     problems += _unknown(spec, TABLE_KEYS, where, label)
     source = _source(spec, where, base, label, problems)
@@ -326,14 +331,92 @@ def read_mapping(mapping: str | Path | MappingABC, *, base: Path | None = None) 
         table = _table(name, spec, base, label, problems)
         if table is not None:
             tables[name] = table
-    if preset is None:
+    deals = _deal_frames(raw, base, label, problems)
+    if preset is None and "deals" not in raw:
         for name in TABLES:
             if name not in (raw.get("tables") or {}):
                 problems.append(_problem(label, f"tables.{name}", "required table is missing"))
+    if "deals" in raw and ("tables" in raw or preset is not None):
+        problems.append(_problem(label, "deals", "give one of tables, deals or a preset"))
     rates = _rates(raw.get("currency_rates"), label, problems)
+    rules = _rules(raw.get("rules"), rates, label, problems)
+    if "rules" in raw and "deals" not in raw:
+        problems.append(_problem(label, "rules", "apply to an opportunity-level export (deals)"))
     if problems:
         raise InputDataError(problems)
-    return SourceMapping(label, base, tables, preset, preset_path, rates, text)
+    return SourceMapping(label, base, tables, preset, preset_path, rates, text, deals, rules)
+
+
+def _deal_frames(
+    raw: MappingABC, base: Path, label: str, problems: list[Problem]
+) -> dict[str, TableMapping]:
+    if "deals" not in raw:
+        return {}
+    frames = _str_dict(raw.get("deals"), "deals", label, problems)
+    out: dict[str, TableMapping] = {}
+    for name, spec in frames.items():
+        if name not in DEAL_FRAMES:
+            allowed = ", ".join(DEAL_FRAMES)
+            problems.append(_problem(label, f"deals.{name}", f"unknown frame (allowed: {allowed})"))
+            continue
+        if isinstance(spec, MappingABC) and ("defaults" in spec or "currency" in spec):
+            problems.append(
+                _problem(
+                    label,
+                    f"deals.{name}",
+                    "defaults and currency are set by rules for a deal export "
+                    "(derivation rules and currency_rates)",
+                )
+            )
+        table = _table(name, spec, base, label, problems, where=f"deals.{name}.")
+        if table is not None:
+            out[name] = table
+    for name in REQUIRED_DEAL_FRAMES:
+        if name not in frames:
+            problems.append(_problem(label, f"deals.{name}", "required frame is missing"))
+    return out
+
+
+def _rule_value(name: str, value: Any) -> Any:
+    """A rule parameter from YAML to what :class:`BuildRules` takes (tuples, timestamps)."""
+    if name == "stage_bands":
+        return tuple((str(stage), float(bound)) for stage, bound in value)
+    if name == "type_words":
+        items = value.items() if isinstance(value, MappingABC) else value
+        return tuple((str(kind), tuple(str(w) for w in words)) for kind, words in items)
+    if name in ("segment_employees", "segment_revenue"):
+        low, high = value
+        return (float(low), float(high))
+    if name == "as_of":
+        return pd.Timestamp(str(value))
+    if name == "calls_per_year":
+        return {str(k): float(v) for k, v in value.items()}
+    return value
+
+
+def _rules(
+    raw: Any, rates: dict[str, float], label: str, problems: list[Problem]
+) -> dict[str, Any]:
+    from dataclasses import fields
+
+    from spm_models.sources.deals import BuildRules
+
+    names = tuple(f.name for f in fields(BuildRules) if f.name != "rates")
+    given = _str_dict(raw, "rules", label, problems)
+    problems += _unknown(given, names, "rules.", label)
+    rules: dict[str, Any] = {"rates": dict(rates)}
+    for name, value in given.items():
+        if name not in names:
+            continue
+        try:
+            rules[name] = _rule_value(name, value)
+        except (TypeError, ValueError, AttributeError):
+            problems.append(_problem(label, f"rules.{name}", f"has the wrong shape; got {value!r}"))
+    try:
+        BuildRules(**rules)
+    except ValueError as exc:  # the rules' own check, in scikit-learn's words
+        problems.append(_problem(label, "rules", str(exc)))
+    return rules
 
 
 # ----------------------------------------------------------------------- applying a mapping
@@ -526,6 +609,8 @@ def import_mapped(mapping: str | Path | MappingABC | SourceMapping, *, base: Pat
 
         assert spec.preset_path is not None
         return read_salesforce(spec.preset_path)
+    if spec.deals:
+        return _import_deals(spec)
     problems: list[Problem] = []
     raw: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
@@ -540,7 +625,44 @@ def import_mapped(mapping: str | Path | MappingABC | SourceMapping, *, base: Pat
     company = build_company(
         raw, sources, origin=f"mapping {spec.label}", provenance=tuple(provenance)
     )
-    return ImportResult(company=company, provenance=company.provenance)
+    return ImportResult(
+        company=company, provenance=company.provenance, unplaced=unplaced_rows(company)
+    )
+
+
+def _import_deals(spec: SourceMapping):
+    """The opportunity-level path: mapped frames to :func:`build_company_from_deals`."""
+    from spm_models.sources.deals import BuildRules, DealExport, build_company_from_deals
+
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    for name, table in spec.deals.items():
+        frame, _ = map_table(table, spec.rates, problems)
+        if frame is not None:
+            frames[name] = frame
+    if problems:
+        raise InputDataError(problems)
+    export = DealExport(
+        **frames, files={name: table.source.name for name, table in spec.deals.items()}
+    )
+    return build_company_from_deals(export, BuildRules(**spec.rules))
+
+
+UNPLACED_COLUMNS = ("table", "id", "zip", "city", "state", "country")
+
+
+def unplaced_rows(company) -> pd.DataFrame:
+    """Accounts and reps without coordinates (listed, never dropped)."""
+    parts = []
+    for table, key, prefix in (("accounts", "account_id", ""), ("reps", "rep_id", "home_")):
+        frame = getattr(company, table)
+        missing = frame[frame[f"{prefix}lat"].isna() | frame[f"{prefix}lon"].isna()]
+        part = pd.DataFrame({"table": table, "id": missing[key]})
+        for col in ("zip", "city", "state", "country"):
+            name = f"{prefix}{col}" if f"{prefix}{col}" in frame else col
+            part[col] = missing[name] if name in frame else pd.NA
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)[list(UNPLACED_COLUMNS)]
 
 
 # ------------------------------------------------------------------- inputs and fingerprint
@@ -552,7 +674,7 @@ def mapping_inputs(spec: SourceMapping) -> list[Path] | None:
         assert spec.preset_path is not None
         return sorted(p for p in spec.preset_path.iterdir() if p.is_file())
     files: list[Path] = []
-    for table in spec.tables.values():
+    for table in [*spec.tables.values(), *spec.deals.values()]:
         if table.source.path is not None:
             files.append(table.source.path)
             continue

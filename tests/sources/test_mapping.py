@@ -412,3 +412,129 @@ def test_validate_names_a_mapping_key(exports: Path, capsys: pytest.CaptureFixtu
     exports.write_text(text, encoding="utf-8")
     assert main(["validate", str(exports)]) == 2
     assert "mapping.yaml: tables." in capsys.readouterr().err
+
+
+# ------------------------------------------------------- an opportunity-level export
+
+DEALS = """\
+Deal ID;Company;Owner;Stage;Value;Currency;Close;Created;Type;Closed?;Won?
+1;ACME;U1;Gewonnen;1.000,00;EUR;15/01/2024;01/12/2023;New Business;Ja;Ja
+2;ACME;U2;Gewonnen;500,00;USD;20/02/2024;05/01/2024;Upsell;Ja;Ja
+3;BETA;U1;Verloren;2.000,00;USD;10/02/2024;10/11/2023;New Business;Ja;Nein
+4;BETA;U2;Angebot;3.000,00;USD;30/06/2024;01/02/2024;New Business;Nein;Nein
+"""
+COMPANIES = """\
+Company,Name,Employees,Zip,City,State,Country
+ACME,Acme Corp,5000,10001,New York,NY,US
+BETA,Beta LLC,50,60601,Chicago,IL,US
+"""
+USERS = """\
+Id,Name,Zip,Start
+U1,Ana Diaz,10001,2020-03-01
+U2,Bo Chen,60601,2021-07-15
+"""
+YES_NO = {"Ja": "true", "Nein": "false"}
+
+
+def _deal_mapping() -> dict:
+    return {
+        "currency_rates": {"EUR": 1.1},
+        "deals": {
+            "deals": {
+                "file": "deals.csv",
+                "delimiter": ";",
+                "columns": {
+                    "Deal ID": "opportunity_id",
+                    "Company": "account_id",
+                    "Owner": "owner_id",
+                    "Stage": "stage",
+                    "Value": "amount",
+                    "Currency": "currency",
+                    "Close": "close_date",
+                    "Created": "created_date",
+                    "Type": "booking_type",
+                    "Closed?": "is_closed",
+                    "Won?": "is_won",
+                },
+                "values": {"is_closed": YES_NO, "is_won": YES_NO},
+                "booleans": ["is_closed", "is_won"],
+                "dates": {"close_date": "%d/%m/%Y", "created_date": "%d/%m/%Y"},
+                "money": {"amount": ","},
+            },
+            "accounts": {
+                "file": "companies.csv",
+                "columns": {
+                    "Company": "account_id",
+                    "Name": "account_name",
+                    "Employees": "employees",
+                    "Zip": "zip",
+                    "City": "city",
+                    "State": "state",
+                    "Country": "country",
+                },
+            },
+            "users": {
+                "file": "users.csv",
+                "columns": {"Id": "rep_id", "Name": "rep_name", "Zip": "zip", "Start": "hire_date"},
+                "dates": {"hire_date": "%Y-%m-%d"},
+            },
+        },
+        "rules": {
+            "stage_map": {"Angebot": "proposal"},
+            "segment_employees": [100, 1000],
+            "potential_rule": "history",
+            "calls_per_year": {"enterprise": 40, "mid-market": 20, "smb": 8},
+        },
+    }
+
+
+@pytest.fixture
+def deal_export(tmp_path: Path) -> Path:
+    """An opportunity-level export with its mapping, outside the project."""
+    folder = tmp_path / "deal_export"
+    folder.mkdir()
+    (folder / "deals.csv").write_text(DEALS, encoding="utf-8")
+    (folder / "companies.csv").write_text(COMPANIES, encoding="utf-8")
+    (folder / "users.csv").write_text(USERS, encoding="utf-8")
+    path = folder / "mapping.yaml"
+    path.write_text(yaml.safe_dump(_deal_mapping()), encoding="utf-8")
+    return path
+
+
+def test_deal_export_builds_every_table_with_known_answers(deal_export: Path) -> None:
+    result = import_mapped(deal_export)
+    company = result.company
+    bookings = company.bookings
+    assert bookings["amount"].sum() == pytest.approx(1000 * 1.1 + 500)
+    assert sorted(bookings["period"].dt.strftime("%Y-%m")) == ["2024-01", "2024-02"]
+    assert company.as_of == pd.Timestamp("2024-02-29")
+    assert company.opportunities["stage"].tolist() == ["proposal"]
+    assert company.opportunities["amount"].tolist() == [3000.0]
+    assert len(company.closed_opportunities) == 3
+    assert company.closed_opportunities["won"].sum() == 2
+    accounts = company.accounts.set_index("account_id")
+    assert accounts.loc["ACME", "segment"] == "enterprise"  # 5000 employees >= 1000
+    assert accounts.loc["BETA", "segment"] == "smb"  # 50 employees < 100
+    assert accounts.loc["ACME", "workload"] == 40
+    derived = {(e.table, e.column) for e in result.provenance}
+    assert {("accounts", "segment"), ("accounts", "potential"), ("accounts", "workload")} <= derived
+
+
+def test_deal_export_bad_rule_and_unknown_rule_are_named(deal_export: Path) -> None:
+    _edit(deal_export, lambda m: m["rules"].update(potential_rule="guess", colour="red"))
+    with pytest.raises(InputDataError) as info:
+        read_mapping(deal_export)
+    text = str(info.value)
+    assert "mapping.yaml: rules.colour: unknown key" in text
+    assert "The 'potential_rule' parameter of BuildRules must be" in text
+
+
+def test_deal_export_bad_date_names_file_column_row_value(deal_export: Path) -> None:
+    text = DEALS.replace("20/02/2024", "2024-02-20")
+    (deal_export.parent / "deals.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(
+        InputDataError,
+        match=r"deals.csv: column 'Close' must be a date in the format '%d/%m/%Y'; "
+        r"got '2024-02-20' at row 2",
+    ):
+        import_mapped(deal_export)
