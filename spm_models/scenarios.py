@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 
 from spm_models import config
-from spm_models.errors import ScenarioError
+from spm_models.errors import InputDataError, ScenarioError
+from spm_models.sources.mapping import SourceMapping, materialise, preset_mapping, read_mapping
 from spm_models.sources.readers import YamlDocumentError, load_yaml_strict, redact_url
 
 #: Parameters every notebook has; the runner sets them, so a scenario may not.
@@ -214,6 +215,11 @@ def _load_data(raw: dict, where: str, base: Path, problems: list[str]) -> DataSo
             values = _sample_values(sample, f"{where}.sample", problems)
             return DataSource(kind="salesforce", **values) if ok else None
     path = _load_path(raw, where, base, kind, problems)
+    if kind == "mapping" and path is not None and path.is_file():
+        try:
+            read_mapping(path)
+        except InputDataError as exc:
+            problems += [f"{where}.path: {p}" for p in exc.problems]
     return None if path is None else DataSource(kind=kind, path=path)
 
 
@@ -330,3 +336,71 @@ def discover_scenarios(folder: Path | None = None) -> list[Path]:
     """All ``*.yaml`` / ``*.yml`` files of the scenarios folder, sorted by name."""
     folder = folder or config.SCENARIOS_DIR
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+# ------------------------------------------------------------------ a scenario's data
+
+
+IMPORTS_DIR_NAME = "imports"
+
+
+def salesforce_sample_dir(seed: int, accounts: int, reps: int) -> Path:
+    """The cache folder of the sample company's Salesforce-shaped export."""
+    from spm_models.data.sample import generator_version
+
+    return config.DATA_DIR / f"salesforce-s{seed}-a{accounts}-r{reps}-g{generator_version()}"
+
+
+def ensure_salesforce_sample(seed: int, accounts: int, reps: int) -> Path:
+    """Write the sample company's Salesforce-shaped export on first use; return its folder.
+
+    Safe when several processes ask at once: each writes a private folder and renames it.
+    """
+    import secrets
+    import shutil
+
+    from spm_models.data import generate_company
+    from spm_models.sources.salesforce import write_salesforce_export
+
+    target = salesforce_sample_dir(seed, accounts, reps)
+    if (target / "Opportunity.csv").exists():
+        return target
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
+    write_salesforce_export(generate_company(seed, accounts, reps), tmp)
+    try:
+        tmp.rename(target)
+    except OSError:  # another process got there first; its copy is identical
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def source_mapping(data: DataSource) -> SourceMapping:
+    """The mapping that imports a ``mapping`` or ``salesforce`` data source.
+
+    A Salesforce sample export is written on first use (into the data cache).
+    """
+    if data.kind == "mapping":
+        assert data.path is not None
+        return read_mapping(data.path)
+    if data.kind == "salesforce":
+        folder = data.path or ensure_salesforce_sample(data.seed, data.accounts, data.reps)
+        return preset_mapping("salesforce", folder)
+    raise ValueError(
+        f"The 'data' parameter of source_mapping must be a mapping or salesforce source. "
+        f"Got {data.kind!r} instead."
+    )
+
+
+def imported_data_folder(data: DataSource) -> Path:
+    """Import a ``mapping`` or ``salesforce`` source once and return the canonical folder.
+
+    The import is cached under ``data/imports/`` keyed by the hashes of every input file,
+    of the mapping and of the importer's code: a scenario run imports at most once, and an
+    edited export is imported afresh.
+
+    Raises
+    ------
+    InputDataError
+        Every problem of the mapping and its exports.
+    """
+    return materialise(source_mapping(data), config.DATA_DIR / IMPORTS_DIR_NAME)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
+import yaml
 
 from spm_models import config
 from spm_models.errors import ScenarioError
@@ -210,3 +212,76 @@ def test_item5_validate_says_a_sqlite_database_does_not_exist(
     err = capsys.readouterr().err
     assert "1 problem(s) found" in err and "nope.db' does not exist" in err
     assert not db.exists()
+
+
+# ------------------------------------------------ data from a mapping, anywhere on disk
+
+
+def _mapping_scenario(tmp_path: Path) -> tuple[Path, Path]:
+    """A scenario in one folder and a CRM export with its mapping.yaml in another."""
+    from tests.sources.test_mapping import _mapping, _write_exports
+
+    export = tmp_path / "home" / "crm_export"
+    _write_exports(export)
+    (export / "mapping.yaml").write_text(
+        yaml.safe_dump(_mapping(export), allow_unicode=True), encoding="utf-8"
+    )
+    text = VALID.replace(
+        "{source: sample, seed: 3, accounts: 100, reps: 4}",
+        "{source: mapping, path: ../home/crm_export/mapping.yaml}",
+    )
+    (tmp_path / "scenarios").mkdir()
+    return _write(tmp_path / "scenarios", text), export
+
+
+def test_mapping_source_imports_once_and_reimports_an_edited_export(
+    tmp_path: Path, isolated_dirs: dict[str, Path]
+) -> None:
+    from spm_models.data import load_company
+    from spm_models.runner.fingerprint import data_hash
+    from spm_models.scenarios import imported_data_folder
+
+    path, export = _mapping_scenario(tmp_path)
+    scenario = load_scenario(path)
+    assert scenario.data.kind == "mapping"
+    assert scenario.data.path == export / "mapping.yaml"
+    folder = imported_data_folder(scenario.data)
+    assert folder.is_relative_to(isolated_dirs["data"] / "imports")
+    assert len(load_company(folder).accounts) == 3
+    assert imported_data_folder(scenario.data) == folder  # cached: no second import
+    before = data_hash(scenario)
+    team = pd.read_excel(export / "team.xlsx", dtype=object)
+    team.loc[0, "Full Name"] = "Ana Diaz-Ruiz"
+    team.to_excel(export / "team.xlsx", sheet_name="Reps", index=False)
+    assert data_hash(scenario) != before  # an edited export reruns the scenario
+    again = imported_data_folder(scenario.data)
+    assert again != folder
+    assert "Ana Diaz-Ruiz" in load_company(again).reps["rep_name"].tolist()
+
+
+def test_mapping_source_problems_are_scenario_problems(tmp_path: Path) -> None:
+    path, export = _mapping_scenario(tmp_path)
+    text = (export / "mapping.yaml").read_text(encoding="utf-8").replace("money:", "monies:", 1)
+    (export / "mapping.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"s.yaml: data.path: mapping.yaml: tables.\w+.monies"):
+        load_scenario(path)
+    missing = path.read_text().replace("crm_export/mapping.yaml", "crm_export/nope.yaml")
+    with pytest.raises(ScenarioError, match=r"data.path: file '.*nope.yaml' does not exist"):
+        load_scenario(_write(tmp_path / "scenarios", missing))
+
+
+def test_item5_plans_folder_outside_the_project_is_fingerprinted(tmp_path: Path) -> None:
+    from spm_models.runner.fingerprint import fingerprint
+
+    plans = tmp_path / "my_plans"
+    plans.mkdir()
+    (plans / "ae.yaml").write_text("name: ae\n")
+    text = VALID.replace(
+        "01_data_overview: {region: West}", f"40_incentive_plan: {{plans_dir: '{plans}'}}"
+    )
+    scenario = load_scenario(_write(tmp_path, text))
+    before = fingerprint(scenario)
+    (plans / "ae.yaml").write_text("name: ae\nrate: 0.1\n")
+    after = fingerprint(scenario)
+    assert after["plans_sha256"] != before["plans_sha256"]
+    assert after["inputs_sha256"] != before["inputs_sha256"]

@@ -25,7 +25,7 @@ from spm_models.reporting.html import render_notebook_html
 from spm_models.reporting.index import write_scenario_page
 from spm_models.runner.fingerprint import fingerprint
 from spm_models.runner.outcome import RunStatus, ScenarioOutcome
-from spm_models.scenarios import Scenario
+from spm_models.scenarios import Scenario, imported_data_folder
 
 STAMP_FILE = "stamp.json"
 FAILED_DIR = "_failed"
@@ -65,6 +65,8 @@ def resolve_data_source(scenario: Scenario) -> str:
         return str(ensure_sample(data.seed, data.accounts, data.reps))
     if data.kind == "folder":
         return str(data.path)
+    if data.kind in ("mapping", "salesforce"):  # imported once, into a cached canonical folder
+        return str(imported_data_folder(data))
     return str(data.url)
 
 

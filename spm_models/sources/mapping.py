@@ -721,3 +721,52 @@ def is_mapping_file(path: str | Path) -> bool:
         and "notebooks" not in raw
         and ("tables" in raw or "preset" in raw)
     )
+
+
+# ---------------------------------------------------------------- importing into a folder
+
+
+def preset_mapping(preset: str, folder: Path) -> SourceMapping:
+    """The mapping of a preset over an export folder (``preset: NAME, path: FOLDER``)."""
+    return read_mapping({"preset": preset, "path": str(folder)}, base=folder)
+
+
+def _code_hash() -> str:
+    """Hash of the importer's code, so that a fix re-imports cached data."""
+    package = Path(__file__).resolve().parents[1]
+    files = sorted([*(package / "sources").glob("*.py"), *(package / "data").glob("*.py")])
+    return _sha(*(p.name.encode() + p.read_bytes() for p in files))
+
+
+def materialise(spec: SourceMapping, cache_root: Path) -> Path:
+    """Import once into a canonical company folder and return it.
+
+    The folder is ``cache_root/<hash of the inputs and importer code>``; an import whose
+    inputs are unchanged is reused. Inputs that cannot be hashed (a database server) are
+    imported into a fresh folder every time. Several processes may ask at once: each writes
+    a private folder and renames it into place.
+
+    Raises
+    ------
+    InputDataError
+        Every problem of the mapping and its exports; nothing is written then.
+    """
+    import secrets
+    import shutil
+
+    from spm_models.data.company import write_company
+
+    key = inputs_hash(spec)
+    name = _sha(key.encode(), _code_hash().encode())[:20] if key else None
+    target = cache_root / (name or f"uncached-{secrets.token_hex(6)}")
+    if name and (target / "accounts.csv").exists():
+        return target
+    result = import_mapped(spec)
+    cache_root.mkdir(parents=True, exist_ok=True)
+    tmp = cache_root / f".{target.name}.{secrets.token_hex(4)}"
+    write_company(result.company, tmp)
+    try:
+        tmp.rename(target)
+    except OSError:  # another process got there first; its copy is identical
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
