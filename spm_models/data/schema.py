@@ -103,8 +103,7 @@ ACCOUNTS = TableSchema(
         Column(
             "country",
             Kind.STRING,
-            "ISO 3166 two-letter country code; 'US' when the column is absent (empty: not "
-            "known).",
+            "ISO 3166 two-letter country code; 'US' when the column is absent (empty: not known).",
             required=False,
             nullable=True,
             pattern=r"^[A-Z]{2}$",

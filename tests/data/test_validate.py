@@ -59,7 +59,9 @@ def test_wrong_type_and_nan_in_required_field(company_dir: Path) -> None:
         load_company(company_dir)
     text = str(info.value)
     assert "column 'workload' must be a number; got 'lots' at row 4 (account_id='A00004')" in text
-    assert "column 'lat' must not be empty when 'lon' is given at row 6 (account_id='A00006')" in text
+    assert (
+        "column 'lat' must not be empty when 'lon' is given at row 6 (account_id='A00006')" in text
+    )
     assert len(info.value.problems) == 2  # all problems collected, not only the first
 
 
