@@ -29,8 +29,8 @@ A3;West Ltd;Tech;Klein;94105;San Francisco;CA;37.79;-122.39;West;500,00 £;GBP;;
 
 CLOSED = """\
 Deal,Account,Owner,Tier,Industry,Product,Stage,Value,Discount,Opened,Reviewed,Age,InStage,Tenure,Closed,Outcome
-D1,A1,R1,Großkunde,Retail,Core,Legal,"$1,000.00",12.5%,2024-01-05,2024-02-01,27,5,12,2024-02-10,Closed Won
-D2,A2,R2,Mittelstand,Tech,Core,Demo,$250.00,0.0%,2024-01-10,2024-02-15,36,9,30,2024-02-20,Closed Lost
+D1,A1,R1,Großkunde,Retail,Core,Legal,"$1,000.00",10%,2024-01-05,2024-02-01,27,5,12,2024-02-10,Closed Won
+D2,A2,R2,Mittelstand,Tech,Core,Demo,$250.00,0%,2024-01-10,2024-02-15,36,9,30,2024-02-20,Closed Lost
 """  # noqa: E501
 
 SEGMENTS = {"Großkunde": "enterprise", "Mittelstand": "mid-market", "Klein": "smb"}
@@ -229,7 +229,7 @@ def test_mapping_imports_every_shape_with_known_answers(exports: Path) -> None:
     assert company.opportunities["stage"].tolist() == ["prospecting", "commit"]
     closed = company.closed_opportunities.set_index("opportunity_id")
     assert closed["won"].to_dict() == {"D1": True, "D2": False}
-    assert closed["discount"].to_dict() == pytest.approx({"D1": 0.125, "D2": 0.0})
+    assert closed["discount"].to_dict() == pytest.approx({"D1": 0.10, "D2": 0.0})
     assert closed.loc["D1", "stage"] == "negotiation"
 
 
