@@ -360,13 +360,13 @@ def ensure_salesforce_sample(seed: int, accounts: int, reps: int) -> Path:
     import shutil
 
     from spm_models.data import generate_company
-    from spm_models.sources.salesforce import write_salesforce_export
+    from spm_models.data.sample_salesforce import write_salesforce_sample
 
     target = salesforce_sample_dir(seed, accounts, reps)
     if (target / "Opportunity.csv").exists():
         return target
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
-    write_salesforce_export(generate_company(seed, accounts, reps), tmp)
+    write_salesforce_sample(generate_company(seed, accounts, reps), tmp)
     try:
         tmp.rename(target)
     except OSError:  # another process got there first; its copy is identical

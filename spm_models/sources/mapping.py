@@ -47,7 +47,18 @@ from spm_models.sources.readers import (
     sqlite_file,
 )
 
-TOP_KEYS = ("preset", "path", "tables", "deals", "rules", "currency_rates", "description")
+TOP_KEYS = (
+    "preset",
+    "path",
+    "options",
+    "tables",
+    "deals",
+    "rules",
+    "currency_rates",
+    "description",
+)
+#: Reading options of the Salesforce preset (``SalesforceOptions`` other than its rules).
+PRESET_OPTIONS = ("date_format", "decimal", "encoding")
 #: Frames of an opportunity-level export (see :class:`~spm_models.sources.deals.DealExport`).
 DEAL_FRAMES = ("accounts", "deals", "users", "splits", "line_items")
 REQUIRED_DEAL_FRAMES = ("accounts", "deals")
@@ -146,6 +157,7 @@ class SourceMapping:
     text: str = ""
     deals: dict[str, TableMapping] = field(default_factory=dict)
     rules: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------- reading a mapping
@@ -340,11 +352,19 @@ def read_mapping(mapping: str | Path | MappingABC, *, base: Path | None = None) 
         problems.append(_problem(label, "deals", "give one of tables, deals or a preset"))
     rates = _rates(raw.get("currency_rates"), label, problems)
     rules = _rules(raw.get("rules"), rates, label, problems)
-    if "rules" in raw and "deals" not in raw:
-        problems.append(_problem(label, "rules", "apply to an opportunity-level export (deals)"))
+    if "rules" in raw and "deals" not in raw and preset is None:
+        problems.append(
+            _problem(label, "rules", "apply to an opportunity-level export (deals) or a preset")
+        )
+    options = _str_dict(raw.get("options"), "options", label, problems)
+    problems += _unknown(options, PRESET_OPTIONS, "options.", label)
+    if options and preset is None:
+        problems.append(_problem(label, "options", "apply to a preset"))
     if problems:
         raise InputDataError(problems)
-    return SourceMapping(label, base, tables, preset, preset_path, rates, text, deals, rules)
+    return SourceMapping(
+        label, base, tables, preset, preset_path, rates, text, deals, rules, options
+    )
 
 
 def _deal_frames(
@@ -605,10 +625,12 @@ def import_mapped(mapping: str | Path | MappingABC | SourceMapping, *, base: Pat
 
     spec = mapping if isinstance(mapping, SourceMapping) else read_mapping(mapping, base=base)
     if spec.preset == "salesforce":
-        from spm_models.sources.salesforce import read_salesforce
+        from spm_models.sources.deals import BuildRules
+        from spm_models.sources.salesforce import SalesforceOptions, read_salesforce
 
         assert spec.preset_path is not None
-        return read_salesforce(spec.preset_path)
+        options = SalesforceOptions(rules=BuildRules(**spec.rules), **spec.options)
+        return read_salesforce(spec.preset_path, options=options)
     if spec.deals:
         return _import_deals(spec)
     problems: list[Problem] = []
@@ -765,6 +787,8 @@ def materialise(spec: SourceMapping, cache_root: Path) -> Path:
     cache_root.mkdir(parents=True, exist_ok=True)
     tmp = cache_root / f".{target.name}.{secrets.token_hex(4)}"
     write_company(result.company, tmp)
+    if not result.unplaced.empty:
+        result.unplaced.to_csv(tmp / "unplaced.csv", index=False)
     try:
         tmp.rename(target)
     except OSError:  # another process got there first; its copy is identical
