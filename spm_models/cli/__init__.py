@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "align",
     "bench",
     "analytics",
+    "importer",
 )
 
 #: Exit codes shared by every command.

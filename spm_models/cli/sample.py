@@ -23,7 +23,13 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--accounts", type=int, default=5000, help="number of accounts")
     parser.add_argument("--reps", type=int, default=60, help="number of rep seats")
-    parser.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    parser.add_argument(
+        "--format",
+        choices=("csv", "parquet", "salesforce"),
+        default="csv",
+        help="csv or parquet company files, or a Salesforce-shaped export (Account.csv, "
+        "Opportunity.csv, User.csv, OpportunitySplit.csv, OpportunityLineItem.csv)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -35,6 +41,12 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}")
         return 2
+    if args.format == "salesforce":
+        from spm_models.data.sample_salesforce import write_salesforce_sample
+
+        folder = write_salesforce_sample(company, args.out)
+        print(f"wrote a Salesforce-shaped export of the sample company to {folder}")
+        return 0
     folder = write_company(company, args.out, fmt=args.format)
     counts = company.summary()
     print(

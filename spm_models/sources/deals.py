@@ -85,6 +85,7 @@ EXPORT_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
             "country",
             "lat",
             "lon",
+            "region",
         ),
     },
     "splits": {"required": ("opportunity_id", "rep_id"), "optional": ("share",)},
@@ -1079,8 +1080,9 @@ def _reps(
         no_address.sum(),
     )
     from_accounts = base["rep_id"].map(acc_region)
-    use_r = from_accounts.notna()
-    region = from_accounts.where(use_r, region).fillna("Unassigned")
+    given = _text(base["region"]) if "region" in base else pd.Series(pd.NA, index=base.index)
+    use_r = given.isna() & from_accounts.notna()
+    region = given.fillna(from_accounts.where(use_r, region)).fillna("Unassigned")
     notes.add(
         "reps",
         "region",
