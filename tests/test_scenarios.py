@@ -285,3 +285,44 @@ def test_item5_plans_folder_outside_the_project_is_fingerprinted(tmp_path: Path)
     after = fingerprint(scenario)
     assert after["plans_sha256"] != before["plans_sha256"]
     assert after["inputs_sha256"] != before["inputs_sha256"]
+
+
+def test_salesforce_folder_anywhere_and_sample_export(
+    tmp_path: Path, tiny_company, isolated_dirs: dict[str, Path]
+) -> None:
+    from spm_models.data import load_company
+    from spm_models.data.sample_salesforce import write_salesforce_sample
+    from spm_models.runner.fingerprint import data_hash
+    from spm_models.scenarios import imported_data_folder
+
+    export = write_salesforce_sample(tiny_company, tmp_path / "exports" / "sfdc")
+    text = VALID.replace(
+        "{source: sample, seed: 3, accounts: 100, reps: 4}",
+        f"{{source: salesforce, path: {export}}}",
+    )
+    scenario = load_scenario(_write(tmp_path, text))
+    folder = imported_data_folder(scenario.data)
+    assert len(load_company(folder).accounts) == len(tiny_company.accounts)
+    before = data_hash(scenario)
+    with (export / "Opportunity.csv").open("a", encoding="utf-8") as handle:
+        handle.write("\n")
+    assert data_hash(scenario) != before
+    sample = load_scenario(config.PROJECT_ROOT / "tests/scenarios/salesforce_tiny.yaml")
+    assert sample.data.kind == "salesforce" and sample.data.path is None
+    assert data_hash(sample) is not None  # the recipe, without writing the export
+    assert not list(isolated_dirs["data"].glob("salesforce-s7-a400-r8-*"))
+    assert len(load_company(imported_data_folder(sample.data)).reps) >= 8
+    assert len(list(isolated_dirs["data"].glob("salesforce-s7-a400-r8-*"))) == 1
+
+
+@pytest.mark.notebook
+def test_salesforce_scenario_runs_through_the_mapping_path(
+    isolated_dirs: dict[str, Path],
+) -> None:
+    from spm_models.runner.execute import run_scenario
+
+    scenario = load_scenario(config.PROJECT_ROOT / "tests/scenarios/salesforce_tiny.yaml")
+    outcome = run_scenario(scenario, isolated_dirs["reports"])
+    assert outcome.status == "ok", outcome.reason
+    html = (isolated_dirs["reports"] / "salesforce_tiny" / "01_data_overview.html").read_text()
+    assert "Salesforce-shaped export of the sample company" in html

@@ -538,3 +538,44 @@ def test_deal_export_bad_date_names_file_column_row_value(deal_export: Path) -> 
         r"got '2024-02-20' at row 2",
     ):
         import_mapped(deal_export)
+
+
+# ------------------------------------------------------------- the Salesforce preset
+
+
+@pytest.fixture
+def salesforce_export(tmp_path: Path, tiny_company) -> Path:
+    """The tiny sample company as a Salesforce export, outside the project."""
+    from spm_models.data.sample_salesforce import write_salesforce_sample
+
+    return write_salesforce_sample(tiny_company, tmp_path / "sfdc")
+
+
+def test_salesforce_preset_reads_the_export(salesforce_export: Path, tiny_company) -> None:
+    path = salesforce_export / "mapping.yaml"
+    path.write_text("preset: salesforce\npath: .\n", encoding="utf-8")
+    company = import_mapped(path).company
+    assert len(company.accounts) == len(tiny_company.accounts)
+    got = company.bookings.groupby("booking_type")["amount"].sum()
+    want = tiny_company.bookings.groupby("booking_type")["amount"].sum()
+    for kind in ("expansion", "renewal"):
+        assert got[kind] == pytest.approx(want[kind], rel=1e-6)
+
+
+def test_salesforce_preset_takes_rules_and_options(salesforce_export: Path) -> None:
+    path = salesforce_export / "mapping.yaml"
+    path.write_text(
+        "preset: salesforce\npath: .\noptions: {decimal: '.'}\n"
+        "rules: {calls_per_year: {enterprise: 50, mid-market: 25, smb: 10}}\n",
+        encoding="utf-8",
+    )
+    result = import_mapped(path)
+    workload = result.company.accounts.groupby("segment")["workload"].first()
+    if ("accounts", "workload") in {(e.table, e.column) for e in result.provenance}:
+        assert workload.to_dict() == {"enterprise": 50, "mid-market": 25, "smb": 10}
+    path.write_text("preset: salesforce\npath: .\noptions: {delimiter: ';'}\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match=r"mapping.yaml: options.delimiter: unknown key"):
+        read_mapping(path)
+    path.write_text("preset: salesforce\npath: nowhere\n", encoding="utf-8")
+    with pytest.raises(InputDataError, match=r"mapping.yaml: path: folder 'nowhere' not found"):
+        read_mapping(path)
