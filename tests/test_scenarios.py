@@ -326,3 +326,33 @@ def test_salesforce_scenario_runs_through_the_mapping_path(
     assert outcome.status == "ok", outcome.reason
     html = (isolated_dirs["reports"] / "salesforce_tiny" / "01_data_overview.html").read_text()
     assert "Salesforce-shaped export of the sample company" in html
+
+
+def test_item6_csv_and_parquet_side_by_side_is_an_error(
+    tmp_path: Path, tiny_company_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from spm_models.cli import main
+
+    folder = tmp_path / "company"
+    shutil.copytree(tiny_company_dir, folder)
+    pd.read_csv(folder / "accounts.csv", dtype=str).to_parquet(folder / "accounts.parquet")
+    assert main(["validate", str(folder)]) == 2
+    assert "both accounts.csv and accounts.parquet exist; keep one of them" in (
+        capsys.readouterr().err
+    )
+
+
+def test_item6_missing_accounts_file_is_named(
+    tmp_path: Path, tiny_company_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    from spm_models.cli import main
+
+    folder = tmp_path / "company"
+    shutil.copytree(tiny_company_dir, folder)
+    (folder / "accounts.csv").unlink()
+    assert main(["validate", str(folder)]) == 2
+    assert "accounts.csv: file not found" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from spm_models.data import Company, describe_schemas, load_company
+from spm_models.data.company import ALL_TABLES
 from spm_models.data.loaders import is_sql_url
 from spm_models.errors import InputDataError, ScenarioError
 from spm_models.scenarios import load_scenario
@@ -44,7 +45,8 @@ def _check(target: str) -> list[str]:
     db = sqlite_file(target) if is_sql_url(target) else None
     if db is not None and not db.is_file():  # connecting would create an empty database
         return [f"{target}: database file {str(db)!r} does not exist"]
-    if is_sql_url(target) or (path.is_dir() and any(path.glob("accounts.*"))):
+    company_files = path.is_dir() and any(any(path.glob(f"{t}.*")) for t in ALL_TABLES)
+    if is_sql_url(target) or company_files:
         try:
             _report(target, load_company(target))
         except InputDataError as exc:
