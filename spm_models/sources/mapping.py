@@ -189,15 +189,48 @@ def _resolve(base: Path, text: str) -> Path:
     return (base / Path(text).expanduser()).resolve()
 
 
-def _source(raw: MappingABC, where: str, base: Path, label: str, problems: list[Problem]):
+def _str_list(raw: Any, where: str, label: str, problems: list[Problem]) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        problems.append(_problem(label, where, f"must be a list of column names; got {raw!r}"))
+        return ()
+    return tuple(raw)
+
+
+def _file_options(
+    raw: MappingABC, where: str, label: str, problems: list[Problem]
+) -> dict[str, Any]:
+    import codecs
+
+    encoding = str(raw.get("encoding", "utf-8"))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        problems.append(_problem(label, f"{where}encoding", f"unknown encoding {encoding!r}"))
+        encoding = "utf-8"
+    delimiter = str(raw.get("delimiter", ","))
+    if len(delimiter) != 1:
+        problems.append(
+            _problem(label, f"{where}delimiter", f"must be one character; got {delimiter!r}")
+        )
+        delimiter = ","
+    sheet = raw.get("sheet")
+    if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, str | int)):
+        problems.append(
+            _problem(label, f"{where}sheet", f"must be a sheet name or position; got {sheet!r}")
+        )
+        sheet = None
+    return {"encoding": encoding, "delimiter": delimiter, "sheet": sheet}
+
+
+def _source(
+    raw: MappingABC, where: str, base: Path, label: str, problems: list[Problem]
+) -> TableSource | None:
     if ("file" in raw) == ("sql" in raw):
         problems.append(_problem(label, where.rstrip("."), "give exactly one of file or sql"))
         return None
-    options = {
-        "encoding": str(raw.get("encoding", "utf-8")),
-        "delimiter": str(raw.get("delimiter", ",")),
-        "sheet": raw.get("sheet"),
-    }
+    options = _file_options(raw, where, label, problems)
     if "file" in raw:
         path = _resolve(base, str(raw["file"]))
         if not path.is_file():
@@ -216,6 +249,33 @@ def _source(raw: MappingABC, where: str, base: Path, label: str, problems: list[
     return TableSource(url=url, query=sql["query"], label=f"{name}#{where.split('.')[1]}")
 
 
+def _choices(
+    spec: MappingABC, key: str, allowed: tuple[str, ...], where: str, label: str, problems
+) -> dict[str, str]:
+    """A ``{column: choice}`` block whose every choice is one of ``allowed``."""
+    out = _str_dict(spec.get(key), f"{where}{key}", label, problems)
+    for col, choice in out.items():
+        if choice not in allowed:
+            names = " or ".join(repr(a) for a in allowed)
+            problems.append(
+                _problem(label, f"{where}{key}.{col}", f"must be {names}; got {choice!r}")
+            )
+    return out
+
+
+def _renames(spec: MappingABC, where: str, label: str, problems: list[Problem]) -> dict[str, str]:
+    columns = {
+        str(k): str(v)
+        for k, v in _str_dict(spec.get("columns"), f"{where}columns", label, problems).items()
+    }
+    targets = list(columns.values())
+    for target in sorted({t for t in targets if targets.count(t) > 1}):
+        problems.append(
+            _problem(label, f"{where}columns", f"several export columns map to {target!r}")
+        )
+    return columns
+
+
 def _table(
     name: str, raw: Any, base: Path, label: str, problems: list[Problem], *, where: str = ""
 ) -> TableMapping | None:
@@ -223,47 +283,29 @@ def _table(
     spec = _str_dict(raw, where.rstrip("."), label, problems)
     problems += _unknown(spec, TABLE_KEYS, where, label)
     source = _source(spec, where, base, label, problems)
-    money = _str_dict(spec.get("money"), f"{where}money", label, problems)
-    for col, mark in money.items():
-        if mark not in (".", ","):
-            problems.append(
-                _problem(label, f"{where}money.{col}", f"must be '.' or ','; got {mark!r}")
-            )
-    percent = _str_dict(spec.get("percent"), f"{where}percent", label, problems)
-    for col, scale in percent.items():
-        if scale not in PERCENT_SCALES:
-            allowed = ", ".join(PERCENT_SCALES)
-            problems.append(
-                _problem(label, f"{where}percent.{col}", f"must be one of {allowed}; got {scale!r}")
-            )
     currency = _str_dict(spec.get("currency"), f"{where}currency", label, problems)
     problems += _unknown(currency, CURRENCY_KEYS, f"{where}currency.", label)
     if currency and not isinstance(currency.get("column"), str):
         problems.append(_problem(label, f"{where}currency.column", "names the currency column"))
     values = _str_dict(spec.get("values"), f"{where}values", label, problems)
-    for col, table in values.items():
-        _str_dict(table, f"{where}values.{col}", label, problems)
-    if source is None:
-        return None
-    return TableMapping(
+    values = {c: _str_dict(v, f"{where}values.{c}", label, problems) for c, v in values.items()}
+    dates = _str_dict(spec.get("dates"), f"{where}dates", label, problems)
+    mapping = TableMapping(
         table=name,
-        source=source,
-        columns={
-            str(k): str(v)
-            for k, v in _str_dict(spec.get("columns"), f"{where}columns", label, problems).items()
-        },
-        values={k: dict(v) for k, v in values.items() if isinstance(v, MappingABC)},
-        dates={
-            k: str(v)
-            for k, v in _str_dict(spec.get("dates"), f"{where}dates", label, problems).items()
-        },
-        money=money,
-        percent=percent,
-        booleans=tuple(str(c) for c in spec.get("booleans", []) or []),
+        source=source or TableSource(),
+        columns=_renames(spec, where, label, problems),
+        values=values,
+        dates={k: str(v) for k, v in dates.items()},
+        money=_choices(spec, "money", (".", ","), where, label, problems),
+        percent=_choices(spec, "percent", PERCENT_SCALES, where, label, problems),
+        booleans=_str_list(spec.get("booleans"), f"{where}booleans", label, problems),
         currency_column=currency.get("column"),
-        currency_amounts=tuple(str(c) for c in currency.get("amounts", []) or []),
+        currency_amounts=_str_list(
+            currency.get("amounts"), f"{where}currency.amounts", label, problems
+        ),
         defaults=_str_dict(spec.get("defaults"), f"{where}defaults", label, problems),
     )
+    return mapping if source is not None else None
 
 
 def _rates(raw: Any, label: str, problems: list[Problem]) -> dict[str, float]:

@@ -313,7 +313,11 @@ def test_unknown_currency_and_bad_money_and_unmapped_value_all_listed(exports: P
 
 
 def test_missing_export_column_is_named(exports: Path) -> None:
-    _edit(exports, lambda m: m["tables"]["accounts"]["columns"].update({"Besuch": "workload"}))
+    def rename(m: dict) -> None:
+        columns = m["tables"]["accounts"]["columns"]
+        columns["Besuch"] = columns.pop("Besuche")
+
+    _edit(exports, rename)
     with pytest.raises(InputDataError, match=r"accounts.csv: column 'Besuch' is not in the export"):
         import_mapped(exports)
 
@@ -350,6 +354,26 @@ def test_wrong_encoding_is_named(exports: Path) -> None:
             r"mapping.yaml: currency_rates.EUR: must be a number > 0; got -1",
         ),
         (lambda m: m["tables"].update(leads={"file": "x"}), r"tables.leads: unknown table"),
+        (
+            lambda m: m["tables"]["accounts"].update(encoding="latin-99"),
+            r"tables.accounts.encoding: unknown encoding 'latin-99'",
+        ),
+        (
+            lambda m: m["tables"]["accounts"].update(delimiter=";;"),
+            r"tables.accounts.delimiter: must be one character; got ';;'",
+        ),
+        (
+            lambda m: m["tables"]["closed_opportunities"].update(booleans="won"),
+            r"tables.closed_opportunities.booleans: must be a list of column names",
+        ),
+        (
+            lambda m: m["tables"]["accounts"]["columns"].update(Ort="account_name"),
+            r"tables.accounts.columns: several export columns map to 'account_name'",
+        ),
+        (
+            lambda m: m["tables"]["accounts"].update(sql={"url": "sqlite:///crm.db"}),
+            r"tables.accounts: give exactly one of file or sql",
+        ),
         (lambda m: m.update(preset="hubspot", path="."), r"preset: must be one of salesforce"),
     ],
 )
