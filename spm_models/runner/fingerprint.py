@@ -20,7 +20,16 @@ from spm_models.scenarios import Scenario, source_mapping
 from spm_models.sources.mapping import inputs_hash
 
 LIBRARIES = ("pandas", "numpy", "pulp", "highspy", "prophet", "papermill", "matplotlib")
-DATA_FILES = ("accounts", "reps", "bookings", "opportunities", "closed_opportunities")
+#: Files of a company folder that reports read (the tables, and what was derived or unplaced).
+DATA_FILES = (
+    "accounts",
+    "reps",
+    "bookings",
+    "opportunities",
+    "closed_opportunities",
+    "provenance",
+    "unplaced",
+)
 
 
 def _sha(*chunks: bytes) -> str:
