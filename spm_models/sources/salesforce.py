@@ -188,6 +188,17 @@ def _read(path: Path, obj: str, options: SalesforceOptions) -> tuple[pd.DataFram
     return raw.rename(columns={v: k for k, v in columns.items()})[list(columns)], columns
 
 
+def _name_as_id(frame: pd.DataFrame, obj: str, headers: dict[str, str]) -> pd.DataFrame:
+    """A report export of accounts or users without an id column: the name is the id."""
+    key, name = {"accounts": ("account_id", "account_name"), "users": ("rep_id", "rep_name")}.get(
+        obj, (None, None)
+    )
+    if key is None or key in frame or name not in frame:
+        return frame
+    headers[key] = headers[name]
+    return frame.assign(**{key: frame[name]})
+
+
 def _missing_columns(frame: pd.DataFrame, obj: str, file: str) -> list[Problem]:
     """Required columns absent, named by API name and report label."""
     from spm_models.sources.deals import EXPORT_COLUMNS
@@ -197,16 +208,20 @@ def _missing_columns(frame: pd.DataFrame, obj: str, file: str) -> list[Problem]:
     for col in EXPORT_COLUMNS[obj]["required"]:
         if col not in frame and col not in derivable and not (obj == "deals" and col in _BOOLS):
             names = ALIASES[obj][col]
-            problems.append(Problem(file, f"is missing (also accepted: {', '.join(names[1:3])})",
-                                    column=names[0]))  # fmt: skip
+            problems.append(
+                Problem(
+                    file, f"is missing (also accepted: {', '.join(names[1:3])})", column=names[0]
+                )
+            )
     return problems
 
 
-def _parse(frame: pd.DataFrame, obj: str, file: str, headers: dict[str, str],
-           options: SalesforceOptions) -> pd.DataFrame:  # fmt: skip
+def _parse(
+    frame: pd.DataFrame, obj: str, file: str, headers: dict[str, str], options: SalesforceOptions
+) -> pd.DataFrame:
     """Typed columns; every bad value across the object's columns in one error."""
     key_col = _KEY.get(obj)
-    key = frame[key_col] if key_col in frame else None
+    key = frame.get(key_col) if key_col else None
     key_name = headers.get(key_col) if key_col else None
     out = frame.copy()
     problems: list[Problem] = []
@@ -249,9 +264,15 @@ def _closed_from_stage(deals: pd.DataFrame, file: str) -> pd.DataFrame:
     if "stage" not in deals:
         missing = [c for c in ("is_closed", "is_won") if c not in deals]
         raise InputDataError(
-            [Problem(file, "is missing (and there is no StageName to tell it)", ALIASES["deals"][c][0])
-             for c in missing]
-        )  # fmt: skip
+            [
+                Problem(
+                    file,
+                    "is missing (and there is no StageName to tell it)",
+                    ALIASES["deals"][c][0],
+                )
+                for c in missing
+            ]
+        )
     stage = deals["stage"].fillna("").str.lower()
     won = stage.str.contains("won", regex=False)
     lost = stage.str.contains("lost", regex=False)
@@ -277,6 +298,7 @@ def read_export(folder: str | Path, options: SalesforceOptions | None = None) ->
     if not folder.is_dir():
         raise InputDataError(f"folder {str(folder)!r} does not exist", source=str(folder))
     frames: dict[str, pd.DataFrame | None] = {}
+    headers: dict[str, dict[str, str]] = {}
     files: dict[str, str] = {"folder": str(folder.resolve())}
     problems: list[Problem] = []
     for obj, (stems, required) in OBJECTS.items():
@@ -288,9 +310,10 @@ def read_export(folder: str | Path, options: SalesforceOptions | None = None) ->
             frames[obj] = None
             continue
         try:
-            raw, headers = _read(path, obj, options)
+            raw, headers[obj] = _read(path, obj, options)
+            raw = _name_as_id(raw, obj, headers[obj])
             problems += _missing_columns(raw, obj, path.name)
-            frames[obj] = _parse(raw, obj, path.name, headers, options)
+            frames[obj] = _parse(raw, obj, path.name, headers[obj], options)
         except InputDataError as exc:
             problems += exc.problems
     if problems:
@@ -322,6 +345,7 @@ def read_export(folder: str | Path, options: SalesforceOptions | None = None) ->
         splits=frames["splits"],
         line_items=frames["line_items"],
         files=files,
+        headers=headers,
     )
 
 

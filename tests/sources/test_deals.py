@@ -217,3 +217,27 @@ def test_bad_rules_are_named() -> None:
         BuildRules(closed_stage="won")
     with pytest.raises(InputDataError, match=r"Opportunity.csv: column 'close_date' is missing"):
         _build(deals=_deals().drop(columns="close_date"))
+
+
+def test_deals_without_account_are_left_out_and_counted() -> None:
+    deals = _deals().assign(account_id=["A1", "A1", "A2", None, "A2"])
+    result = _build(deals=deals)
+    assert "O4" not in set(result.company.opportunities["opportunity_id"])
+    assert "deals without account left out" in _rules(result)
+    assert any("1 deals in Opportunity.csv have no account" in w for w in result.warnings)
+
+
+def test_open_deal_without_close_date_closes_one_cycle_after_creation() -> None:
+    deals = _deals()
+    deals.loc[3, "close_date"] = pd.NaT
+    opp = _build(deals=deals).company.opportunities
+    assert opp["expected_close_date"].tolist() == [
+        pd.Timestamp("2024-01-01") + pd.Timedelta(days=90)
+    ]
+    deals.loc[0, "close_date"] = pd.NaT
+    with pytest.raises(
+        InputDataError,
+        match=r"column 'close_date' must not be empty for a closed "
+        r"deal \(1 closed deals have no close date\) at row 1",
+    ):
+        _build(deals=deals)
