@@ -1,8 +1,12 @@
 """Scenario files: what to run (which notebooks, with which parameters) on which data.
 
-A scenario is a YAML file read with a safe loader. Every problem (unknown keys, wrong types,
-missing files, paths leaving the project, parameters a notebook does not have) is collected and
-raised as one :class:`~spm_models.errors.ScenarioError` naming the file and key.
+A scenario is a YAML file read with a strict safe loader (no duplicate keys, no alias bombs).
+Every problem (unknown keys, wrong types, values out of bounds, missing files, notebook keys
+that are paths, parameters a notebook does not have) is collected and raised as one
+:class:`~spm_models.errors.ScenarioError` naming the file and key.
+
+Company data may live anywhere on disk (a user's CRM export never lives in the project): a
+path is absolute, starts with ``~``, or is relative to the scenario file.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from typing import Any
 import yaml
 
 from spm_models import config
-from spm_models.errors import ScenarioError
+from spm_models.errors import InputDataError, ScenarioError
+from spm_models.sources.mapping import SourceMapping, materialise, preset_mapping, read_mapping
+from spm_models.sources.readers import YamlDocumentError, load_yaml_strict, redact_url
 
 #: Parameters every notebook has; the runner sets them, so a scenario may not.
 STANDARD_PARAMETERS = ("scenario", "data_source", "output_dir", "interactive")
@@ -32,8 +38,16 @@ DATA_KEYS = {
     "sample": {"source": str, "seed": int, "accounts": int, "reps": int},
     "folder": {"source": str, "path": str},
     "sql": {"source": str, "url": str},
+    "mapping": {"source": str, "path": str},
+    "salesforce": {"source": str, "path": str, "sample": dict},
 }
+SAMPLE_KEYS = {"seed": int, "accounts": int, "reps": int}
+#: Inclusive bounds of the sample company's size and seed (the generator's working range).
+BOUNDS = {"seed": (0, 2**32 - 1), "accounts": (20, 100_000), "reps": (4, 2_000)}
+SAMPLE_DEFAULTS = {"seed": 42, "accounts": 5000, "reps": 60}
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: A notebook key is a file name in the notebooks folder (no extension), never a path.
+NOTEBOOK_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _TYPES = {
     "int": (int,),
     "float": (int, float),
@@ -57,11 +71,18 @@ class DataSource:
 
     def describe(self) -> str:
         """One line for report headers."""
+        size = f"seed {self.seed}, {self.accounts} accounts, {self.reps} reps"
         if self.kind == "sample":
-            return f"sample company (seed {self.seed}, {self.accounts} accounts, {self.reps} reps)"
+            return f"sample company ({size})"
         if self.kind == "folder":
             return f"folder {self.path}"
-        return f"database {self.url}"
+        if self.kind == "mapping":
+            return f"exports mapped by {self.path}"
+        if self.kind == "salesforce":
+            if self.path is None:
+                return f"Salesforce-shaped export of the sample company ({size})"
+            return f"Salesforce export {self.path}"
+        return f"database {redact_url(self.url or '')}"
 
 
 @dataclass(frozen=True)
@@ -106,14 +127,6 @@ def notebook_parameters(stem: str, notebooks_dir: Path | None = None) -> dict[st
     return papermill.inspect_notebook(str(path))
 
 
-def _inside_project(path: Path) -> bool:
-    try:
-        path.resolve().relative_to(config.PROJECT_ROOT)
-        return True
-    except ValueError:
-        return False
-
-
 def _check_type(where: str, value: Any, expected: tuple[type, ...], problems: list[str]) -> bool:
     ok = isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
     if not ok:
@@ -122,49 +135,92 @@ def _check_type(where: str, value: Any, expected: tuple[type, ...], problems: li
     return ok
 
 
+def resolve_user_path(base: Path, text: str) -> Path:
+    """A path as a user writes it: absolute, ``~``-relative or relative to ``base``."""
+    return (base / Path(text).expanduser()).resolve()
+
+
+def _check_bounds(where: str, values: dict[str, Any], problems: list[str]) -> None:
+    for key, (low, high) in BOUNDS.items():
+        value = values.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
+            problems.append(f"{where}.{key}: must be between {low:,} and {high:,}; got {value:,}")
+
+
+def _check_keys(
+    raw: dict, allowed: dict[str, type], where: str, what: str, problems: list[str]
+) -> bool:
+    ok = True
+    for key, value in raw.items():
+        if key not in allowed:
+            names = ", ".join(allowed)
+            problems.append(f"{where}.{key}: unknown key for {what} (allowed: {names})")
+            ok = False
+        else:
+            ok = _check_type(f"{where}.{key}", value, (allowed[key],), problems) and ok
+    return ok
+
+
+def _sample_values(raw: dict, where: str, problems: list[str]) -> dict[str, int]:
+    _check_bounds(where, raw, problems)
+    return {k: raw[k] if isinstance(raw.get(k), int) else d for k, d in SAMPLE_DEFAULTS.items()}
+
+
+def _load_path(raw: dict, where: str, base: Path, kind: str, problems: list[str]) -> Path | None:
+    if "path" not in raw:
+        problems.append(f"{where}.path: required for source {kind!r}")
+        return None
+    if not isinstance(raw["path"], str):
+        return None
+    path = resolve_user_path(base, raw["path"])
+    want_dir = kind in ("folder", "salesforce")
+    if want_dir and not path.is_dir():
+        problems.append(f"{where}.path: folder {raw['path']!r} does not exist")
+    elif not want_dir and not path.is_file():
+        problems.append(f"{where}.path: file {raw['path']!r} does not exist")
+    return path
+
+
+def _load_sql(raw: dict, where: str, base: Path, problems: list[str]) -> DataSource | None:
+    url = raw.get("url")
+    if not isinstance(url, str):
+        problems.append(f"{where}.url: required for source 'sql'")
+        return None
+    match = re.match(r"^(sqlite|duckdb)(\+\w+)?:///(.+)$", url)
+    if match and match.group(3) != ":memory:":  # a database file: relative to the scenario
+        db = resolve_user_path(base, match.group(3))
+        if not db.is_file():
+            problems.append(f"{where}.url: database file {match.group(3)!r} does not exist")
+        url = f"{match.group(1)}{match.group(2) or ''}:///{db}"
+    return DataSource(kind="sql", url=url)
+
+
 def _load_data(raw: dict, where: str, base: Path, problems: list[str]) -> DataSource | None:
     kind = raw.get("source")
     if kind not in DATA_KEYS:
         problems.append(f"{where}.source: must be one of {', '.join(DATA_KEYS)}; got {kind!r}")
         return None
-    allowed = DATA_KEYS[kind]
-    for key, value in raw.items():
-        if key not in allowed:
-            problems.append(
-                f"{where}.{key}: unknown key for source {kind!r} (allowed: {', '.join(allowed)})"
-            )
-        else:
-            _check_type(f"{where}.{key}", value, (allowed[key],), problems)
+    _check_keys(raw, DATA_KEYS[kind], where, f"source {kind!r}", problems)
     if kind == "sample":
-        values = {k: raw.get(k, d) for k, d in (("seed", 42), ("accounts", 5000), ("reps", 60))}
-        if isinstance(values["accounts"], int) and values["accounts"] < 20:
-            problems.append(f"{where}.accounts: must be >= 20; got {values['accounts']}")
-        if isinstance(values["reps"], int) and values["reps"] < 4:
-            problems.append(f"{where}.reps: must be >= 4; got {values['reps']}")
-        return DataSource(kind="sample", **values)
-    if kind == "folder":
-        if "path" not in raw:
-            problems.append(f"{where}.path: required for source 'folder'")
+        return DataSource(kind="sample", **_sample_values(raw, where, problems))
+    if kind == "sql":
+        return _load_sql(raw, where, base, problems)
+    if kind == "salesforce":
+        sample = raw.get("sample")
+        if ("path" in raw) == (sample is not None):
+            problems.append(f"{where}: source 'salesforce' takes either path or sample")
             return None
-        path = (base / str(raw["path"])).resolve()
-        if not _inside_project(path):
-            problems.append(f"{where}.path: {raw['path']!r} resolves outside the project")
-        elif not path.is_dir():
-            problems.append(f"{where}.path: folder {raw['path']!r} does not exist")
-        return DataSource(kind="folder", path=path)
-    url = raw.get("url")
-    if not isinstance(url, str):
-        problems.append(f"{where}.url: required for source 'sql'")
-        return None
-    match = re.match(r"^(sqlite|duckdb)(\+\w+)?:///(?!/)(.+)$", url)
-    if match:  # a relative database file: resolve against the scenario, like folder paths
-        db = (base / match.group(3)).resolve()
-        if not _inside_project(db):
-            problems.append(f"{where}.url: database file {match.group(3)!r} is outside the project")
-        elif not db.exists():
-            problems.append(f"{where}.url: database file {match.group(3)!r} does not exist")
-        url = f"{match.group(1)}{match.group(2) or ''}:///{db}"
-    return DataSource(kind="sql", url=url)
+        if isinstance(sample, dict):
+            ok = _check_keys(sample, SAMPLE_KEYS, f"{where}.sample", "a sample export", problems)
+            values = _sample_values(sample, f"{where}.sample", problems)
+            return DataSource(kind="salesforce", **values) if ok else None
+    path = _load_path(raw, where, base, kind, problems)
+    if kind == "mapping" and path is not None and path.is_file():
+        try:
+            read_mapping(path)
+        except InputDataError as exc:
+            problems += [f"{where}.path: {p}" for p in exc.problems]
+    return None if path is None else DataSource(kind=kind, path=path)
 
 
 def _load_notebooks(
@@ -175,7 +231,13 @@ def _load_notebooks(
         problems.append(f"{where}: lists no notebooks")
     for stem, params in raw.items():
         key = f"{where}.{stem}"
-        if not (notebooks_dir / f"{stem}.ipynb").exists():
+        if not isinstance(stem, str) or not NOTEBOOK_RE.match(stem):
+            problems.append(
+                f"{where}.{stem!r}: must name a notebook in notebooks/ (its file name without "
+                "'.ipynb'), not a path"
+            )
+            continue
+        if not (notebooks_dir / f"{stem}.ipynb").is_file():
             problems.append(f"{key}: no notebook notebooks/{stem}.ipynb")
             continue
         params = {} if params is None else params
@@ -222,7 +284,9 @@ def load_scenario(path: str | Path, *, notebooks_dir: Path | None = None) -> Sce
     if not path.is_file():
         raise ScenarioError(path.stem, f"{label}: file not found")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml_strict(path.read_text(encoding="utf-8"))
+    except YamlDocumentError as exc:
+        raise ScenarioError(path.stem, f"{label}: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise ScenarioError(path.stem, f"{label}: is not valid UTF-8 ({exc.reason})") from exc
     except yaml.YAMLError as exc:
@@ -272,3 +336,71 @@ def discover_scenarios(folder: Path | None = None) -> list[Path]:
     """All ``*.yaml`` / ``*.yml`` files of the scenarios folder, sorted by name."""
     folder = folder or config.SCENARIOS_DIR
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+# ------------------------------------------------------------------ a scenario's data
+
+
+IMPORTS_DIR_NAME = "imports"
+
+
+def salesforce_sample_dir(seed: int, accounts: int, reps: int) -> Path:
+    """The cache folder of the sample company's Salesforce-shaped export."""
+    from spm_models.data.sample import generator_version
+
+    return config.DATA_DIR / f"salesforce-s{seed}-a{accounts}-r{reps}-g{generator_version()}"
+
+
+def ensure_salesforce_sample(seed: int, accounts: int, reps: int) -> Path:
+    """Write the sample company's Salesforce-shaped export on first use; return its folder.
+
+    Safe when several processes ask at once: each writes a private folder and renames it.
+    """
+    import secrets
+    import shutil
+
+    from spm_models.data import generate_company
+    from spm_models.data.sample_salesforce import write_salesforce_sample
+
+    target = salesforce_sample_dir(seed, accounts, reps)
+    if (target / "Opportunity.csv").exists():
+        return target
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
+    write_salesforce_sample(generate_company(seed, accounts, reps), tmp)
+    try:
+        tmp.rename(target)
+    except OSError:  # another process got there first; its copy is identical
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def source_mapping(data: DataSource) -> SourceMapping:
+    """The mapping that imports a ``mapping`` or ``salesforce`` data source.
+
+    A Salesforce sample export is written on first use (into the data cache).
+    """
+    if data.kind == "mapping":
+        assert data.path is not None
+        return read_mapping(data.path)
+    if data.kind == "salesforce":
+        folder = data.path or ensure_salesforce_sample(data.seed, data.accounts, data.reps)
+        return preset_mapping("salesforce", folder)
+    raise ValueError(
+        f"The 'data' parameter of source_mapping must be a mapping or salesforce source. "
+        f"Got {data.kind!r} instead."
+    )
+
+
+def imported_data_folder(data: DataSource) -> Path:
+    """Import a ``mapping`` or ``salesforce`` source once and return the canonical folder.
+
+    The import is cached under ``data/imports/`` keyed by the hashes of every input file,
+    of the mapping and of the importer's code: a scenario run imports at most once, and an
+    edited export is imported afresh.
+
+    Raises
+    ------
+    InputDataError
+        Every problem of the mapping and its exports.
+    """
+    return materialise(source_mapping(data), config.DATA_DIR / IMPORTS_DIR_NAME)

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spm_models.errors import InputDataError, ScenarioError
+
+if TYPE_CHECKING:
+    from spm_models.data import Company
 
 
 def register(subparsers) -> None:
@@ -16,8 +20,9 @@ def register(subparsers) -> None:
         help="check data files or scenario files and list every problem",
         description=(
             "Validate a folder of company files (accounts, reps, bookings, opportunities as "
-            "CSV or Parquet), a SQLAlchemy URL, or scenario YAML files (a folder of them or "
-            "single files). Every problem is listed with file, column, row and key."
+            "CSV or Parquet), a SQLAlchemy URL, a mapping file of exports (mapping.yaml), or "
+            "scenario YAML files (a folder of them or single files). Every problem is listed "
+            "with file, column, row and key; nothing is written."
         ),
     )
     parser.add_argument("targets", nargs="*", metavar="DIR_OR_SCENARIO")
@@ -25,22 +30,38 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
+def _report(target: str, company: Company) -> None:
+    summary = company.summary()
+    print(
+        f"{target}: ok ({summary['accounts']:,} accounts, {summary['reps']} reps, "
+        f"{summary['bookings_rows']:,} booking rows)"
+    )
+
+
 def _check(target: str) -> list[str]:
     from spm_models.data import load_company
+    from spm_models.data.company import ALL_TABLES
     from spm_models.data.loaders import is_sql_url
     from spm_models.scenarios import load_scenario
+    from spm_models.sources.mapping import import_mapped, is_mapping_file
+    from spm_models.sources.readers import sqlite_file
 
     path = Path(target)
-    if is_sql_url(target) or (path.is_dir() and any(path.glob("accounts.*"))):
+    db = sqlite_file(target) if is_sql_url(target) else None
+    if db is not None and not db.is_file():  # connecting would create an empty database
+        return [f"{target}: database file {str(db)!r} does not exist"]
+    company_files = path.is_dir() and any(any(path.glob(f"{t}.*")) for t in ALL_TABLES)
+    if is_sql_url(target) or company_files:
         try:
-            company = load_company(target)
+            _report(target, load_company(target))
         except InputDataError as exc:
             return [str(p) for p in exc.problems]
-        summary = company.summary()
-        print(
-            f"{target}: ok ({summary['accounts']:,} accounts, {summary['reps']} reps, "
-            f"{summary['bookings_rows']:,} booking rows)"
-        )
+        return []
+    if is_mapping_file(path):
+        try:
+            _report(target, import_mapped(path).company)
+        except InputDataError as exc:
+            return [str(p) for p in exc.problems]
         return []
     files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path]
     if path.is_dir() and not files:

@@ -18,11 +18,27 @@ def is_sql_url(source: str) -> bool:
 
 
 def table_path(folder: Path, name: str) -> Path:
-    """Find ``name.csv`` or ``name.parquet`` in ``folder``."""
-    for suffix in SUFFIXES:
-        path = folder / f"{name}{suffix}"
-        if path.exists():
-            return path
+    """Find ``name.csv`` or ``name.parquet`` in ``folder``.
+
+    Raises
+    ------
+    InputDataError
+        When neither exists, or both do (which one is meant cannot be told).
+    """
+    found = [
+        folder / f"{name}{suffix}" for suffix in SUFFIXES if (folder / f"{name}{suffix}").exists()
+    ]
+    if len(found) > 1:
+        raise InputDataError(
+            [
+                Problem(
+                    source=f"{folder}/{name}.csv",
+                    message=f"both {name}.csv and {name}.parquet exist; keep one of them",
+                )
+            ]
+        )
+    if found:
+        return found[0]
     raise InputDataError(
         [Problem(source=f"{folder}/{name}.csv", message="file not found (nor .parquet)")]
     )

@@ -36,7 +36,7 @@ from spm_models.runner.progress import (
     previous_timings,
     read_warnings,
 )
-from spm_models.scenarios import Scenario
+from spm_models.scenarios import Scenario, imported_data_folder
 
 STAMP_FILE = "stamp.json"
 FAILED_DIR = "_failed"
@@ -76,6 +76,8 @@ def resolve_data_source(scenario: Scenario) -> str:
         return str(ensure_sample(data.seed, data.accounts, data.reps))
     if data.kind == "folder":
         return str(data.path)
+    if data.kind in ("mapping", "salesforce"):  # imported once, into a cached canonical folder
+        return str(imported_data_folder(data))
     return str(data.url)
 
 
