@@ -375,18 +375,53 @@ def balance_sentence(balance: pd.DataFrame, band: float) -> str:
     )
 
 
-def seasonality_sentence(by_period: pd.DataFrame) -> str | None:
-    """Q4's share of bookings, only when the history covers whole years; else None."""
-    totals = by_period.sum(axis=1)
-    if totals.empty or totals.sum() <= 0:
-        return None
-    quarters = pd.DatetimeIndex(totals.index).to_period("Q")
-    if len(quarters.unique()) < 4 or len(quarters.unique()) % 4:
-        return None
-    share = totals.groupby(pd.DatetimeIndex(totals.index).quarter).sum() / totals.sum()
+def seasonality_sentence(by_period: pd.DataFrame) -> str | Skipped:
+    """Q4's share of bookings over the latest whole years of a quarterly table.
+
+    Returns a :class:`Skipped` when the history holds less than four quarters with bookings.
+    """
+    totals = by_period.sum(axis=1).sort_index()
+    years = len(totals) // 4
+    if years == 0 or totals.sum() <= 0:
+        return Skipped(
+            "Seasonality",
+            f"the bookings history covers {len(totals)} quarter(s)",
+            "at least four quarters of bookings",
+        )
+    recent = totals.iloc[-4 * years :]
+    share = recent.groupby(pd.DatetimeIndex(recent.index).quarter).sum() / recent.sum()
+    span = "the last year" if years == 1 else f"the last {years} years"
     return (
-        f"Q4 brings {format_value(share.get(4, 0.0), 'pct')} of a year's bookings (an even "
-        "spread would be 25.0%): quotas and forecasts must carry this seasonality."
+        f"Over {span}, Q4 brings {format_value(share.get(4, 0.0), 'pct')} of a year's bookings "
+        "(an even spread would be 25.0%): quotas and forecasts must carry this seasonality."
+    )
+
+
+def company_sentence(company: Company, head: dict[str, object]) -> str:
+    """Accounts, customers who booked, and rep seats (vacant and ramping)."""
+    return (
+        f"{format_figure('overview.accounts', head['accounts'])} accounts "
+        f"({format_value(head['customers_last_12m'], 'int')} booked in "
+        f"{bookings_period(company)}), covered by "
+        f"{format_figure('overview.reps', head['reps'])} rep seats: "
+        f"{format_value(head['vacant_reps'], 'int')} vacant and "
+        f"{format_value(head['ramping_reps'], 'int')} ramping."
+    )
+
+
+def potential_sentence(stats: dict[str, float | None]) -> str:
+    """How unevenly potential is spread over today's staffed territories."""
+    if stats["cv"] is None:
+        return "Potential spread is n/a: no staffed territory holds any potential."
+    ratio = (
+        format_value(stats["max_min_ratio"], "ratio")
+        if stats["max_min_ratio"] is not None
+        else "n/a (a staffed territory holds no potential, so there is no ratio)"
+    )
+    return (
+        f"Potential spread across staffed territories: coefficient of variation "
+        f"{format_value(stats['cv'], 'pct')}, largest to smallest territory {ratio}. "
+        "The territory page rebalances this with an optimised alignment."
     )
 
 
@@ -419,4 +454,17 @@ BALANCE_COLUMNS = [
     ("workload_index", "Workload vs mean", "pct"),
     ("potential", "Potential", "usd"),
     ("bookings_12m", "Bookings, 12 months", "usd"),
+]
+
+#: The figures the overview page shows in its headline table (the executive summary prints
+#: them identically).
+KEY_FIGURES = [
+    "overview.as_of",
+    "overview.accounts",
+    "overview.reps",
+    "overview.history_months",
+    "overview.bookings_last_12m",
+    "overview.bookings_growth",
+    "overview.open_pipeline",
+    "overview.workload_cv_current",
 ]

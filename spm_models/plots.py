@@ -11,6 +11,7 @@ import pandas as pd
 
 from spm_models.data import Company
 from spm_models.figures import figure_axes, mark_rep_homes
+from spm_models.registry import format_value
 
 _axes = partial(figure_axes, default=(8, 5))
 
@@ -98,7 +99,7 @@ def plot_territory_balance(
         f"{metric.replace('_', ' ').capitalize()} per territory: "
         f"{inside.mean():.0%} within ±{band:.0%} of the mean"
     )
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 
 
@@ -115,7 +116,7 @@ def plot_bookings_history(wide: pd.DataFrame, *, title: str, ax=None):
     ax.set_xlabel("Quarter")
     ax.set_title(title)
     ax.tick_params(axis="x", rotation=60, labelsize=7)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 
 
@@ -160,7 +161,11 @@ def plot_scorecard(metrics: dict, *, ax=None):
                 color="black",
                 capsize=5,
             )
-        ax.text(value / 1e6, y, f"  ${value / 1e6:,.1f}M", va="center", fontsize=9)
+        # The label starts past the interval's top so that the error bar never crosses it.
+        right = value
+        if interval and all(isinstance(v, int | float) for v in interval):
+            right = max(value, interval[1])
+        ax.text(right / 1e6, y, f"  {format_value(value, 'usd')}", va="center", fontsize=9)
     ax.set_yticks(range(len(bars)))
     ax.set_yticklabels([b[0] for b in bars])
     ax.invert_yaxis()

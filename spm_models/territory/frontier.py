@@ -23,6 +23,7 @@ FRONTIER_COLUMNS = (
     "weighted_distance",
     "weighted_travel_km",
     "balance_cv",
+    "workload_spread",
     "balance_max_min",
     "accounts_moved_share",
     "potential_moved_share",
@@ -79,7 +80,7 @@ def tradeoff_frontier(
         for cap in max_disruptions:
             point = replace(base, tolerance=float(tol), max_disruption=cap)
             if main is not None and _same_settings(main.spec, point):
-                rows.append(_row(main, tol, cap, from_main=True))
+                rows.append(_row(main, reps, tol, cap, from_main=True))
                 continue
             try:
                 res = align_territories(
@@ -101,7 +102,7 @@ def tradeoff_frontier(
                     }
                 )
                 continue
-            rows.append(_row(res, tol, cap))
+            rows.append(_row(res, reps, tol, cap))
     out = pd.DataFrame(rows, columns=list(FRONTIER_COLUMNS))
     out["proven"] = [
         s == "optimal" or (isinstance(g, float) and math.isfinite(g) and g <= mip_gap + 1e-9)
@@ -116,8 +117,19 @@ def _same_settings(a: AlignmentSpec, b: AlignmentSpec) -> bool:
     return replace(a, extra_pairs=()) == replace(b, extra_pairs=())
 
 
-def _row(res: AlignmentResult, tol: float, cap: float | None, *, from_main: bool = False) -> dict:
+def _row(
+    res: AlignmentResult,
+    reps: pd.DataFrame,
+    tol: float,
+    cap: float | None,
+    *,
+    from_main: bool = False,
+) -> dict:
+    from spm_models.overview import workload_cv
+
     s = res.summary
+    a = res.assignment
+    spread = workload_cv(a, a["new_rep_id"], reps) if len(a) else None
     weight = res.assignment["workload"].to_numpy(float) if len(res.assignment) else np.zeros(0)
     return {
         "tolerance": tol,
@@ -131,6 +143,7 @@ def _row(res: AlignmentResult, tol: float, cap: float | None, *, from_main: bool
             s["weighted_distance_after"] / weight.sum() if weight.sum() > 0 else float("nan")
         ),
         "balance_cv": s["balance_cv_after"],
+        "workload_spread": float("nan") if spread is None else spread,
         "balance_max_min": s["balance_max_min_after"],
         "accounts_moved_share": s["accounts_moved_share"],
         "potential_moved_share": s["potential_moved_share"],
@@ -142,7 +155,7 @@ def _row(res: AlignmentResult, tol: float, cap: float | None, *, from_main: bool
 
 def _efficient(df: pd.DataFrame) -> pd.Series:
     ok = df["status"].isin(["optimal", "feasible"]) & df["proven"].astype(bool)
-    keys = ["weighted_distance", "balance_cv", "accounts_moved_share"]
+    keys = ["weighted_distance", "workload_spread", "accounts_moved_share"]
     eff = pd.Series(False, index=df.index)
     for i in df.index[ok]:
         a = df.loc[i, keys]

@@ -106,14 +106,15 @@ def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
     ok = frontier[frontier["status"].isin(["optimal", "feasible"])]
     proven = ok["proven"] if "proven" in ok else pd.Series(True, index=ok.index)
     y_col = "weighted_travel_km" if "weighted_travel_km" in ok else "travel_km"
+    x_col = "workload_spread" if "workload_spread" in ok else "balance_cv"
     for cap, grp in ok.groupby(ok["max_disruption"].fillna(1.0)):
         grp = grp.sort_values("tolerance")
-        line = ax.plot(grp["balance_cv"], grp[y_col], linestyle="-", linewidth=1, alpha=0.6)[0]
+        line = ax.plot(grp[x_col], grp[y_col], linestyle="-", linewidth=1, alpha=0.6)[0]
         colour = line.get_color()
         for idx, r in grp.iterrows():
             solid = bool(proven.loc[idx])
             ax.scatter(
-                [r["balance_cv"]],
+                [r[x_col]],
                 [r[y_col]],
                 s=40,
                 facecolors=colour if solid else "white",
@@ -123,7 +124,7 @@ def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
             )
             ax.annotate(
                 f"±{r['tolerance']:.0%}" + ("" if solid else ", not proven"),
-                (r["balance_cv"], r[y_col]),
+                (r[x_col], r[y_col]),
                 textcoords="offset points",
                 xytext=(5, 5),
                 fontsize=7,

@@ -367,6 +367,10 @@ def gap_sentence(figures: dict[str, object]) -> str:
     scope = figures["territory.gap_scope"]
     if gap == 0:
         text = f"The alignment is proven optimal against {scope}"
+    elif gap < 0.0005:
+        text = (
+            f"The alignment is within less than 0.1% of the best possible, proven against {scope}"
+        )
     else:
         text = (
             f"The alignment is within {format_figure('territory.gap', gap)} of the best "
@@ -383,7 +387,10 @@ def gap_sentence(figures: dict[str, object]) -> str:
 def balance_sentence(figures: dict[str, object], metric: str) -> str:
     """Workload spread today and after, and the band every territory is held to."""
     tol = format_value(figures["territory.tolerance"], "pct")
-    held = f"every territory's {metric} is held within ±{tol} of its target"
+    held = (
+        f"every territory's {metric} is held within ±{tol} of its target (targets follow each "
+        "seat's FTE, so ramping seats carry less)"
+    )
     if "territory.balance_cv_after" not in figures:
         return f"Workload spread is n/a: no staffed territory carries any workload; {held}."
     after = format_figure("territory.balance_cv_after", figures["territory.balance_cv_after"])
@@ -503,3 +510,145 @@ def frontier_skip(travel: bool, points: int) -> Skipped | None:
 def is_proven(status: str, gap: float, stated_gap: float) -> bool:
     """True when a point is solved to the stated gap (or proven optimal)."""
     return status == SolveStatus.OPTIMAL or (np.isfinite(gap) and gap <= stated_gap + 1e-9)
+
+
+def frontier_sentence(sweep: pd.DataFrame, stated_gap: float, scope: str = ALL_PAIRS) -> str:
+    """How many sweep points are proven and efficient, and the lowest-travel efficient one.
+
+    ``scope`` says what the points' gaps hold for (see :func:`frontier_scope`).
+    """
+    solved = sweep[sweep["status"].isin(["optimal", "feasible"])]
+    proven = solved[solved["proven"].astype(bool)]
+    gap = format_value(stated_gap, "pct")
+    text = (
+        f"{len(proven)} of {len(sweep)} grid points were solved to within {gap} of the best "
+        f"possible over {scope}"
+    )
+    unproven = len(solved) - len(proven)
+    if unproven:
+        verb = "was" if unproven == 1 else "were"
+        text += f"; {unproven} stopped short of it and {verb} drawn hollow as not proven"
+    if len(proven) == 0:
+        return text + ", so no point is called efficient."
+    eff = proven[proven["efficient"].astype(bool)].sort_values("weighted_travel_km")
+    if eff.empty:
+        return text + "."
+    best = eff.iloc[0]
+    cap = (
+        "no cap on moves"
+        if pd.isna(best["max_disruption"])
+        else f"at most {format_value(best['max_disruption'], 'pct')} of accounts moved"
+    )
+    return (
+        f"{text}. {len(eff)} of the proven points are efficient (no other proven point is better "
+        "on weighted travel, workload spread and accounts moved at once); the lowest-travel one "
+        f"is ±{format_value(best['tolerance'], 'pct')} with {cap}: weighted travel "
+        f"{format_value(best['weighted_travel_km'], 'km')}."
+    )
+
+
+def frontier_table(sweep: pd.DataFrame) -> pd.DataFrame:
+    """The sweep as a reader sees it: plain words for status, proven and efficient."""
+    out = sweep.copy()
+    out["result"] = np.where(
+        ~out["status"].isin(["optimal", "feasible"]),
+        "impossible",
+        np.where(out["proven"].astype(bool), "proven", "not proven"),
+    )
+    out["efficient_text"] = np.where(out["efficient"].astype(bool), "yes", "no")
+    return out
+
+
+#: Columns of :func:`frontier_table` for ``show_table``.
+FRONTIER_TABLE_COLUMNS = [
+    ("tolerance", "Balance tolerance", "pct"),
+    ("max_disruption", "Disruption cap", "pct"),
+    ("result", "Result", "text"),
+    ("gap", "Gap", "pct"),
+    ("weighted_travel_km", "Weighted travel", "km"),
+    ("workload_spread", "Workload spread", "pct"),
+    ("accounts_moved_share", "Accounts moved", "pct"),
+    ("efficient_text", "Efficient", "text"),
+]
+
+
+#: The figures the territory page shows in its summary table (the executive summary prints
+#: them identically).
+KEY_FIGURES = [
+    "territory.status",
+    "territory.gap",
+    "territory.gap_scope",
+    "territory.relaxation",
+    "overview.workload_cv_current",
+    "territory.balance_cv_after",
+    "territory.accounts_moved",
+    "territory.accounts_moved_share",
+    "territory.potential_moved_share",
+    "territory.weighted_travel_before",
+    "territory.weighted_travel_after",
+    "territory.weighted_travel_change",
+    "territory.reps_gaining",
+    "territory.reps_losing",
+]
+
+
+def frontier_grid(
+    tolerance: float, cap: float | None, points: int
+) -> tuple[list[float], list[float | None]]:
+    """Tolerances and caps of the sweep; the first of each is exactly the main solve's.
+
+    Further points widen the tolerance (1.5x, 2x) and raise the cap (1.5x, 2x; 50% when
+    there is no cap), so the main solve is always one grid point and is reused as such.
+    """
+    factors = (1.5, 2.0)[: max(points - 1, 0)]
+    tols = [float(tolerance)] + [round(tolerance * f, 4) for f in factors]
+    base = 0.5 if cap is None else cap
+    caps: list[float | None] = [cap] + [min(1.0, round(base * f, 4)) for f in factors]
+    unique_tols = list(dict.fromkeys(tols))
+    unique_caps = list(dict.fromkeys(caps))
+    return unique_tols, unique_caps
+
+
+def frontier_scope(k_nearest: int | None, n_reps: int) -> str:
+    """What the sweep's gaps hold for (its points are solved on the candidate pairs)."""
+    return ALL_PAIRS if not k_nearest or k_nearest >= n_reps else CANDIDATE_PAIRS
+
+
+def green_field_sentence(centres, figures: dict[str, object], accounts: pd.DataFrame) -> str:
+    """Green-field weighted distance against today's and the proposed alignment's."""
+    total = float(accounts["workload"].sum())
+    if not centres.status.is_ok or total <= 0:
+        return (
+            "The green-field model found no solution within its time limit, so no centres "
+            "are drawn."
+        )
+    km = format_value(centres.objective / total, "km")
+    gap = "proven optimal" if centres.gap == 0 else f"within {format_value(centres.gap, 'pct')}"
+    text = (
+        f"Built from scratch with {format_value(len(centres.centres), 'int')} territories, "
+        f"weighted travel to the territory centres would be {km} ({gap} of the best "
+        "possible over clusters of accounts)"
+    )
+    if "territory.weighted_travel_before" in figures and "territory.weighted_travel_after" in (
+        figures
+    ):
+        before = format_figure(
+            "territory.weighted_travel_before", figures["territory.weighted_travel_before"]
+        )
+        after = format_figure(
+            "territory.weighted_travel_after", figures["territory.weighted_travel_after"]
+        )
+        text += (
+            f", against {before} to today's rep homes and {after} under the proposed "
+            "alignment, which keeps today's homes and limits moves"
+        )
+    return text + "."
+
+
+def green_field_infeasible(exc: InfeasibleModelError) -> Skipped:
+    """The green-field section's sentence when its clustered model has no solution."""
+    return Skipped(
+        "The green-field sketch",
+        f"on clusters of accounts it cannot be drawn: {exc.reason} (a cluster cannot be split "
+        "between territories, while the alignment above splits accounts freely)",
+    )
