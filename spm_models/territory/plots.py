@@ -91,7 +91,7 @@ def plot_balance(result, *, metric: str | None = None, ax=None, title: str | Non
     ax.set_ylabel(f"{metric} / target (1.0 = on target)")
     ax.set_xlabel("territory (sorted by today's load)")
     ax.set_title(title or f"Territory {metric} against target, today and proposed")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 
 
@@ -135,7 +135,11 @@ def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
     if len(bad):
         ax.scatter([], [], s=0, label=f"{len(bad)} combination(s) infeasible")
     ax.set_xlabel("workload spread after (coefficient of variation, lower is fairer)")
-    ax.set_ylabel("weighted travel (km, workload-weighted mean)")
+    ax.set_ylabel(
+        "weighted travel (km, workload-weighted mean)"
+        if y_col == "weighted_travel_km"
+        else "total account-to-rep distance (km)"
+    )
     ax.set_title(title or "Trade-off: travel against balance and disruption")
     ax.margins(x=0.15, y=0.15)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
