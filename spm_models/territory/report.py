@@ -479,7 +479,7 @@ def band_sentence(result: AlignmentResult, metric: str) -> str:
 
 def green_field_skip(accounts: pd.DataFrame, seats: int, travel: bool) -> Skipped | None:
     """Why the green-field p-median cannot run (no locations, too few of them), or None."""
-    section = "Green-field territory centres"
+    section = "The green-field sketch"
     if not travel:
         return Skipped(section, "the data has no locations", "coordinates or a ZIP per account")
     places = accounts[["lat", "lon"]].round(4).drop_duplicates()

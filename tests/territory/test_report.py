@@ -236,7 +236,7 @@ def test_green_field_is_skipped_with_too_few_locations() -> None:
     accounts, _ = line_company([0.0, 0.0, 1.0, 1.0, 2.0], [0.0])
     skipped = report.green_field_skip(accounts, 8, travel=True)
     assert skipped.sentence() == (
-        "Green-field territory centres is not shown: the accounts sit at 3 distinct locations, "
+        "The green-field sketch is not shown: the accounts sit at 3 distinct locations, "
         "fewer than the 8 territories to centre; it needs at least one distinct account "
         "location per territory."
     )
