@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from spm_models.figures import figure_axes, mark_rep_homes
+from spm_models.registry import format_value
 
 _axes = partial(figure_axes, default=(8, 6))
 
@@ -123,17 +124,20 @@ def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
                 zorder=3,
             )
             ax.annotate(
-                f"±{r['tolerance']:.0%}" + ("" if solid else ", not proven"),
+                f"±{format_value(r['tolerance'], 'pct')}" + ("" if solid else ", not proven"),
                 (r[x_col], r[y_col]),
                 textcoords="offset points",
                 xytext=(5, 5),
                 fontsize=7,
             )
-        line.set_label(f"at most {cap:.0%} of accounts moved")
+        line.set_label(f"at most {format_value(cap, 'pct')} of accounts moved")
     ax.scatter([], [], s=40, facecolors="white", edgecolors="grey", label="hollow: not proven")
     bad = frontier[~frontier["status"].isin(["optimal", "feasible"])]
     if len(bad):
         ax.scatter([], [], s=0, label=f"{len(bad)} combination(s) infeasible")
+    from matplotlib.ticker import PercentFormatter
+
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("workload spread after (coefficient of variation, lower is fairer)")
     ax.set_ylabel(
         "weighted travel (km, workload-weighted mean)"

@@ -152,7 +152,7 @@ def solve_or_relax(
     travel: bool = True,
     time_limit: float | None = 60.0,
     mip_gap: float = 0.005,
-    reprice: int = 2,
+    reprice: int = 0,
     **options,
 ) -> SolvedAlignment:
     """Solve the alignment as asked; if impossible, apply the diagnosed relaxation and re-solve.
@@ -167,8 +167,9 @@ def solve_or_relax(
     time_limit, mip_gap : float
         Per solve, as in :func:`align_territories`.
     reprice : int
-        Rounds that add pruned pairs pricing out negative, so the gap comes to hold for
-        every account-rep pair.
+        Rounds that add pruned pairs pricing out negative and re-solve in the time left
+        (0 by default: under a time limit a re-solve can end with a worse incumbent, and the
+        pruning check's bound already states the gap over every pair).
     **options
         Alignment options (``balance``, ``tolerance``, ``max_disruption``, ``lock_regions``,
         ``k_nearest``...).

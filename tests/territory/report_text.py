@@ -13,7 +13,9 @@ from spm_models.errors import InputDataError
 from tests.messy import write_messy
 
 #: Words and markup no report may show.
-FORBIDDEN = re.compile(r"\bnan\b|\binf\b|\bNone\b|class=\"dataframe\"|\d\.?\d*e[+-]\d|\.tmp-")
+FORBIDDEN = re.compile(
+    r"\bnan\b|\binf\b|\bNone\b|class=\"dataframe\"|\d\.?\d*e[+-]\d|\.tmp-|PosixPath|/tmp/"
+)
 
 
 def reader_text(path: Path) -> str:
