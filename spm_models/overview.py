@@ -324,8 +324,8 @@ def bookings_sentence(company: Company, figures: dict[str, object]) -> str:
         text += f", {word} {format_value(abs(growth), 'pct')} on the 12 months before"
     else:
         text += (
-            f" (the history covers {format_figure('overview.history_months', months)}: "
-            f"growth on the year before needs {GROWTH_MONTHS} months)"
+            f" (the history covers {months} months: growth on the year before needs "
+            f"{GROWTH_MONTHS} months)"
         )
     return text + "."
 
@@ -375,18 +375,30 @@ def balance_sentence(balance: pd.DataFrame, band: float) -> str:
     )
 
 
-def seasonality_sentence(by_period: pd.DataFrame) -> str | Skipped:
+def seasonality_sentence(by_period: pd.DataFrame, months: int | None = None) -> str | Skipped:
     """Q4's share of bookings over the latest whole years of a quarterly table.
 
-    Returns a :class:`Skipped` when the history holds less than four quarters with bookings.
+    Parameters
+    ----------
+    by_period : DataFrame
+        Quarterly bookings (from :func:`bookings_by` with ``freq="QS"``).
+    months : int, optional
+        Months of history (:func:`history_months`); only whole years of it are used, so a
+        partly covered first quarter never counts.
+
+    Returns
+    -------
+    str or Skipped
+        Skipped when the history holds less than a whole year.
     """
     totals = by_period.sum(axis=1).sort_index()
-    years = len(totals) // 4
+    years = len(totals) // 4 if months is None else min(len(totals) // 4, months // 12)
     if years == 0 or totals.sum() <= 0:
+        covered = f"{months} months" if months is not None else f"{len(totals)} quarter(s)"
         return Skipped(
             "Seasonality",
-            f"the bookings history covers {len(totals)} quarter(s)",
-            "at least four quarters of bookings",
+            f"the bookings history covers {covered}",
+            "at least a whole year of bookings",
         )
     recent = totals.iloc[-4 * years :]
     share = recent.groupby(pd.DatetimeIndex(recent.index).quarter).sum() / recent.sum()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -97,11 +99,16 @@ def test_seasonality_needs_four_quarters() -> None:
     skipped = overview.seasonality_sentence(pd.DataFrame({"smb": [1.0, 2.0, 3.0]}, quarters))
     assert skipped.sentence() == (
         "Seasonality is not shown: the bookings history covers 3 quarter(s); it needs at least "
-        "four quarters of bookings."
+        "a whole year of bookings."
     )
     five = pd.date_range("2025-10-01", periods=5, freq="QS")
     text = overview.seasonality_sentence(pd.DataFrame({"smb": [99.0, 1.0, 1.0, 1.0, 7.0]}, five))
     assert text.startswith("Over the last year, Q4 brings 70.0% of a year's bookings")
+    # Ten months spread over four calendar quarters are still not a whole year.
+    ten = overview.seasonality_sentence(pd.DataFrame({"smb": [1.0, 1.0, 1.0, 1.0]}, five[1:]), 10)
+    assert ten.sentence().startswith(
+        "Seasonality is not shown: the bookings history covers 10 months"
+    )
 
 
 def test_no_geography_skips_maps_with_one_sentence(tiny_company) -> None:
@@ -123,3 +130,27 @@ def test_potential_and_pipeline_sentences_are_clean(tiny_company) -> None:
     assert none.startswith("Potential spread is n/a")
     text = overview.potential_sentence({"cv": 0.5, "max_min_ratio": None})
     assert "n/a (a staffed territory holds no potential" in text
+
+
+def test_several_owners_per_account_do_not_change_the_figures(tiny_company) -> None:
+    # Split every booking of one account between its rep and another (credit splits).
+    b = tiny_company.bookings
+    account = b["account_id"].iloc[0]
+    mine = b[b["account_id"] == account]
+    other = sorted(set(tiny_company.reps["rep_id"]) - set(mine["rep_id"]))[0]
+    split = pd.concat(
+        [
+            b[b["account_id"] != account],
+            mine.assign(amount=mine["amount"] / 2),
+            mine.assign(amount=mine["amount"] / 2, rep_id=other),
+        ],
+        ignore_index=True,
+    )
+    company = replace(tiny_company, bookings=split)
+    before, after = overview.overview_figures(tiny_company), overview.overview_figures(company)
+    assert after["overview.bookings_last_12m"] == pytest.approx(
+        before["overview.bookings_last_12m"]
+    )
+    assert after["overview.workload_cv_current"] == before["overview.workload_cv_current"]
+    balance = overview.territory_balance(company)
+    assert balance["accounts"].sum() == len(company.accounts)
