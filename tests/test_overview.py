@@ -154,3 +154,11 @@ def test_several_owners_per_account_do_not_change_the_figures(tiny_company) -> N
     assert after["overview.workload_cv_current"] == before["overview.workload_cv_current"]
     balance = overview.territory_balance(company)
     assert balance["accounts"].sum() == len(company.accounts)
+
+
+def test_partial_geography_says_how_many_accounts_are_placed(tiny_company) -> None:
+    accounts = tiny_company.accounts.copy()
+    accounts.loc[accounts.index[:10], ["lat", "lon"]] = float("nan")
+    company = replace(tiny_company, accounts=accounts)
+    sentence = overview.geography_skip(company, "The account map").sentence()
+    assert "only 390 of 400 accounts, or some rep homes, have a location" in sentence

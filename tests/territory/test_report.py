@@ -250,3 +250,32 @@ def test_band_sentence_names_the_furthest_territory() -> None:
     text = report.band_sentence(res, "accounts")
     assert "furthest from its target" in text and "of 2 territories" in text
     assert np.isfinite(res.territories["deviation_accounts"]).all()
+
+
+def test_frontier_chart_draws_unproven_points_hollow_and_says_so() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from spm_models.territory import plots as tplots
+
+    sweep = pd.DataFrame(
+        {
+            "tolerance": [0.1, 0.15],
+            "max_disruption": [0.2, 0.2],
+            "status": ["optimal", "feasible"],
+            "proven": [True, False],
+            "workload_spread": [0.2, 0.18],
+            "weighted_travel_km": [500.0, 450.0],
+        }
+    )
+    fig = tplots.plot_frontier(sweep)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == ["±10.0%", "±15.0%, not proven"]
+    faces = [c.get_facecolor()[0][:3] for c in ax.collections if len(c.get_offsets())]
+    assert tuple(faces[1]) == (1.0, 1.0, 1.0)  # hollow
+    assert tuple(faces[0]) != (1.0, 1.0, 1.0)
+    assert "weighted travel" in ax.get_ylabel()
+    plt.close(fig)
