@@ -388,8 +388,9 @@ def gap_sentence(figures: dict[str, object]) -> str:
 def balance_sentence(figures: dict[str, object], metric: str) -> str:
     """Workload spread today and after, and the band every territory is held to."""
     tol = format_value(figures["territory.tolerance"], "pct")
+    what = {"accounts": "number of accounts"}.get(metric, metric)
     held = (
-        f"every territory's {metric} is held within ±{tol} of its target (targets follow each "
+        f"every territory's {what} is held within ±{tol} of its target (targets follow each "
         "seat's FTE, so ramping seats carry less)"
     )
     if "territory.balance_cv_after" not in figures:

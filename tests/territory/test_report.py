@@ -279,3 +279,18 @@ def test_frontier_chart_draws_unproven_points_hollow_and_says_so() -> None:
     assert tuple(faces[0]) != (1.0, 1.0, 1.0)
     assert "weighted travel" in ax.get_ylabel()
     plt.close(fig)
+
+
+def test_balance_sentence_known_answers() -> None:
+    figures = {
+        "territory.tolerance": 0.1,
+        "territory.balance_cv_after": 0.2,
+        "overview.workload_cv_current": 0.45,
+    }
+    text = report.balance_sentence(figures, "accounts")
+    assert text.startswith("Workload spread falls from 45.0% today to 20.0%; every territory's")
+    assert "number of accounts is held within ±10.0% of its target" in text
+    del figures["overview.workload_cv_current"]
+    assert report.balance_sentence(figures, "workload").startswith(
+        "Workload spread after realignment is 20.0%"
+    )
