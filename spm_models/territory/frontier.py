@@ -64,7 +64,8 @@ def tradeoff_frontier(
         Relative gap per point: a point solved to it (or proven optimal) is ``proven``.
     main : AlignmentResult, optional
         The page's main solve; the grid point with its tolerance and cap reuses it instead of
-        solving again, so the frontier never shows a worse answer at the same settings.
+        solving again, and every other point starts from its answer (used when feasible
+        there), so the frontier never shows a worse answer at the same or looser settings.
 
     Returns
     -------
@@ -75,6 +76,10 @@ def tradeoff_frontier(
         weighted travel, balance and disruption at once (unproven points are never efficient).
     """
     base = spec or AlignmentSpec(**_normalise_options(options))
+    warm = None
+    if main is not None and main.status.is_ok and len(main.assignment):
+        # Looser points start from the main answer, so none comes out worse than it.
+        warm = main.assignment.set_index("account_id")["new_rep_id"]
     rows = []
     for tol in tolerances:
         for cap in max_disruptions:
@@ -91,6 +96,7 @@ def tradeoff_frontier(
                     mip_gap=mip_gap,
                     check_pruning=False,
                     diagnose=False,
+                    start=warm,
                 )
             except InfeasibleModelError as exc:
                 rows.append(

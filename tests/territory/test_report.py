@@ -294,3 +294,40 @@ def test_balance_sentence_known_answers() -> None:
     assert report.balance_sentence(figures, "workload").startswith(
         "Workload spread after realignment is 20.0%"
     )
+
+
+@pytest.mark.solver
+def test_frontier_points_start_from_the_main_answer_and_are_never_worse(tiny_company) -> None:
+    acc, reps = tiny_company.accounts, tiny_company.reps
+    opts = {"balance": ["workload"], "k_nearest": 20}
+    main = align_territories(
+        acc, reps, tolerance=0.10, max_disruption=0.3, time_limit=20, mip_gap=0.01, **opts
+    )
+    # Looser settings with almost no time: the warm start keeps them at least as good.
+    front = tradeoff_frontier(
+        acc,
+        reps,
+        tolerances=[0.10, 0.15],
+        max_disruptions=[0.3, 0.45],
+        time_limit=1.0,
+        mip_gap=0.01,
+        main=main,
+        **opts,
+    )
+    assert front["from_main"].sum() == 1
+    assert (front["objective"] <= main.objective * (1 + 1e-9)).all()
+
+
+def test_start_vector_rejects_an_infeasible_or_incomplete_start() -> None:
+    from spm_models.territory.alignment import start_vector
+    from spm_models.territory.inputs import prepare_alignment
+    from spm_models.territory.model import build_alignment
+
+    accounts, reps = line_company([0.0, 1.0], [0.0, 1.0], current=["R1", "R2"])
+    inputs = prepare_alignment(accounts, reps, tolerance=0.0, k_nearest=None)
+    model = build_alignment(inputs)
+    ok = start_vector(inputs, model, pd.Series({"A1": "R1", "A2": "R2"}))
+    assert ok is not None and model.linear.evaluate(ok) == pytest.approx(0.0)
+    # Both accounts on one rep breaks the exact balance; a missing account is no start.
+    assert start_vector(inputs, model, pd.Series({"A1": "R1", "A2": "R1"})) is None
+    assert start_vector(inputs, model, pd.Series({"A1": "R1"})) is None
