@@ -11,6 +11,7 @@ import pandas as pd
 
 from spm_models.data import Company
 from spm_models.figures import figure_axes, mark_rep_homes
+from spm_models.registry import format_value
 
 _axes = partial(figure_axes, default=(8, 5))
 
@@ -79,12 +80,26 @@ def plot_territory_balance(
     unit: str = "",
     ax=None,
 ):
-    """Bars of each territory's ``metric`` against the mean and a ±``band`` target band."""
+    """Bars of each territory's ``metric`` against the mean and a ±``band`` target band.
+
+    The mean and the share within the band count staffed territories only (as the page's
+    sentences do); vacant seats, when the table has a ``status``, are drawn in grey.
+    """
     fig, ax = _axes(ax, figsize=(10, 4.5))
     data = balance.sort_values(metric, ascending=False)
-    mean = data[metric].mean()
+    vacant = (
+        data["status"].astype(str).eq("vacant")
+        if "status" in data
+        else pd.Series(False, index=data.index)
+    )
+    staffed = data.loc[~vacant, metric]
+    mean = staffed.mean() if len(staffed) else 0.0
     inside = (data[metric] - mean).abs() <= band * mean
-    colors = ["#4C72B0" if ok else "#DD8452" for ok in inside]
+    colors = [
+        "#BBBBBB" if v else ("#4C72B0" if ok else "#DD8452")
+        for ok, v in zip(inside, vacant, strict=True)
+    ]
+    inside = inside[~vacant]
     ax.bar(range(len(data)), data[metric], color=colors)
     ax.axhline(mean, color="black", linewidth=1, label="mean")
     ax.axhspan(
@@ -96,9 +111,10 @@ def plot_territory_balance(
     ax.set_ylabel(f"{metric.replace('_', ' ').capitalize()}{f' ({unit})' if unit else ''}")
     ax.set_title(
         f"{metric.replace('_', ' ').capitalize()} per territory: "
-        f"{inside.mean():.0%} within ±{band:.0%} of the mean"
+        f"{format_value(inside.mean() if len(inside) else None, 'pct')} of staffed territories "
+        f"within ±{format_value(band, 'pct')} of the mean"
     )
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 
 
@@ -115,7 +131,7 @@ def plot_bookings_history(wide: pd.DataFrame, *, title: str, ax=None):
     ax.set_xlabel("Quarter")
     ax.set_title(title)
     ax.tick_params(axis="x", rotation=60, labelsize=7)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 
 
@@ -160,7 +176,11 @@ def plot_scorecard(metrics: dict, *, ax=None):
                 color="black",
                 capsize=5,
             )
-        ax.text(value / 1e6, y, f"  ${value / 1e6:,.1f}M", va="center", fontsize=9)
+        # The label starts past the interval's top so that the error bar never crosses it.
+        right = value
+        if interval and all(isinstance(v, int | float) for v in interval):
+            right = max(value, interval[1])
+        ax.text(right / 1e6, y, f"  {format_value(value, 'usd')}", va="center", fontsize=9)
     ax.set_yticks(range(len(bars)))
     ax.set_yticklabels([b[0] for b in bars])
     ax.invert_yaxis()

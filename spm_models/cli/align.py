@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -237,8 +238,20 @@ def run(args: argparse.Namespace) -> int:
     summary = result.summary_json() if national is None else national.summary_json()
     if national is not None:
         national.parts.to_csv(out / "parts.csv", index=False)
+    scope = ""
+    if national is None:
+        from spm_models.territory.report import all_pairs_gap
+
+        gap_all, scope = all_pairs_gap(result, len(result.territories))
+        summary["gap_all_pairs" if scope.startswith("all") else "gap_candidates"] = (
+            gap_all if math.isfinite(gap_all) else None
+        )
+        summary["gap_scope"] = scope
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    gap = "n/a" if summary["gap"] is None else f"{100 * summary['gap']:.3f}%"
+    shown = summary.get("gap_all_pairs", summary["gap"])
+    gap = "n/a" if shown is None else f"{100 * shown:.3f}%"
+    if scope:
+        gap += f" against {scope}"
     print(
         f"{result.status}: {len(result.assignment):,} accounts to {len(result.territories)} "
         f"territories, objective {result.objective:,.1f}, gap {gap}, "

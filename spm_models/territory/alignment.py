@@ -99,6 +99,37 @@ class AlignmentResult:
         return out
 
 
+def start_vector(
+    inputs: AlignmentInputs, model: AssignmentModel, start: pd.Series
+) -> np.ndarray | None:
+    """The model's column vector for a rep per account, or None when it is not a feasible start.
+
+    Parameters
+    ----------
+    inputs : AlignmentInputs
+        Prepared inputs of the model.
+    model : AssignmentModel
+        The model to start.
+    start : pandas.Series
+        Rep id per account id; every account must be present and every pair a candidate.
+    """
+    rep_pos = {r: i for i, r in enumerate(inputs.reps["rep_id"])}
+    reps = start.reindex(inputs.accounts["account_id"]).map(rep_pos)
+    if reps.isna().any():
+        return None
+    n_agents = len(inputs.reps)
+    arc_of = {
+        int(k): j
+        for j, k in enumerate(model.arc_item.astype(np.int64) * n_agents + model.arc_agent)
+    }
+    keys = np.arange(len(reps), dtype=np.int64) * n_agents + reps.to_numpy(dtype=np.int64)
+    choice = [arc_of.get(int(k), -1) for k in keys]
+    if min(choice) < 0:
+        return None
+    x = model.assignment_vector(np.array(choice, dtype=np.int64))
+    return x if model.linear.max_violation(x) <= 1e-6 else None
+
+
 def extract_alignment(
     inputs: AlignmentInputs,
     model: AssignmentModel,
@@ -151,6 +182,7 @@ def align_territories(
     diagnose: bool = True,
     threads: int | None = None,
     reprice: int = 0,
+    start: pd.Series | None = None,
     **options,
 ) -> AlignmentResult:
     """Align accounts to reps: compact, balanced, low-disruption, with a proven gap.
@@ -180,6 +212,9 @@ def align_territories(
         Rounds of column generation: when the pruning check finds pruned pairs that price
         out negative, add them to the candidates and solve again (within the time limit),
         so that the bound comes to hold for every pair.
+    start : pandas.Series, optional
+        A warm start: rep id per account id (e.g. a related solve's ``new_rep_id``). When it
+        is feasible for this request it is the first incumbent, so the answer is never worse.
 
     Returns
     -------
@@ -208,6 +243,7 @@ def align_territories(
             time_limit=budget,
             mip_gap=mip_gap,
             threads=threads,
+            start=None if start is None else start_vector(inputs, model, start),
         )
         if outcome.status == SolveStatus.INFEASIBLE:
             if diagnose:

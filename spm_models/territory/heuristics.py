@@ -55,6 +55,7 @@ def solve_assignment(
     threads: int | None = None,
     verbose: bool = False,
     lp_options: dict | None = None,
+    start: np.ndarray | None = None,
 ) -> SolveOutcome:
     """Solve an assignment model, returning the best solution with a proven bound.
 
@@ -80,6 +81,9 @@ def solve_assignment(
     lp_options : dict, optional
         HiGHS options for the LP relaxation of ``"lp-fix"`` (e.g. ``{"solver": "ipm"}``
         for degenerate LPs such as the elastic models of a diagnosis).
+    start : numpy.ndarray, optional
+        A feasible column vector (e.g. a related solve's answer) used as the first
+        incumbent, so the result is never worse than it.
 
     Returns
     -------
@@ -98,8 +102,9 @@ def solve_assignment(
             mip_gap=mip_gap,
             threads=threads,
             verbose=verbose,
+            start=start,
         )
-    return _lp_fix(model, time_limit, mip_gap, threads, verbose, lp_options=lp_options)
+    return _lp_fix(model, time_limit, mip_gap, threads, verbose, lp_options=lp_options, start=start)
 
 
 def _remaining(t0: float, limit: float | None, floor: float = 1.0) -> float | None:
@@ -116,6 +121,7 @@ def _lp_fix(
     verbose: bool,
     extra_arcs: float = 1.0,
     lp_options: dict | None = None,
+    start: np.ndarray | None = None,
 ) -> SolveOutcome:
     t0 = time.perf_counter()
     linear = model.linear
@@ -186,6 +192,10 @@ def _lp_fix(
         x_rep = model.assignment_vector(repaired)
         if linear.max_violation(x_rep) <= 1e-6:
             incumbent, inc_obj = x_rep, linear.evaluate(x_rep)
+    if start is not None and linear.max_violation(start) <= 1e-6:
+        start_obj = linear.evaluate(start)
+        if start_obj < inc_obj:
+            incumbent, inc_obj = np.asarray(start, dtype=float), start_obj
     rep_gap = (inc_obj - lp_bound) / abs(inc_obj) if incumbent is not None else math.inf
     detail.append(
         f"rounding + repair: gap {100 * rep_gap:.3g}% in {time.perf_counter() - t_rep:.1f}s"

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from spm_models.figures import figure_axes, mark_rep_homes
+from spm_models.registry import format_value
 
 _axes = partial(figure_axes, default=(8, 6))
 
@@ -91,46 +92,61 @@ def plot_balance(result, *, metric: str | None = None, ax=None, title: str | Non
     ax.set_ylabel(f"{metric} / target (1.0 = on target)")
     ax.set_xlabel("territory (sorted by today's load)")
     ax.set_title(title or f"Territory {metric} against target, today and proposed")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 
 
 def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
-    """Travel against balance for each disruption cap (points labelled by tolerance)."""
-    fig, ax = _axes(ax, figsize=(8, 5))
+    """Weighted travel against balance for each disruption cap (points labelled by tolerance).
+
+    Points solved to the stated gap (``proven``) are solid; others are hollow and labelled
+    "not proven", so no unproven point reads as a real trade-off. The legend sits outside the
+    axes so that it never covers a point's label.
+    """
+    fig, ax = _axes(ax, figsize=(9, 5))
     ok = frontier[frontier["status"].isin(["optimal", "feasible"])]
+    proven = ok["proven"] if "proven" in ok else pd.Series(True, index=ok.index)
+    y_col = "weighted_travel_km" if "weighted_travel_km" in ok else "travel_km"
+    x_col = "workload_spread" if "workload_spread" in ok else "balance_cv"
     for cap, grp in ok.groupby(ok["max_disruption"].fillna(1.0)):
         grp = grp.sort_values("tolerance")
-        ax.plot(
-            grp["balance_cv"],
-            grp["travel_km"] / 1000,
-            marker="o",
-            label=f"at most {cap:.0%} of accounts moved",
-        )
-        for _, r in grp.iterrows():
+        line = ax.plot(grp[x_col], grp[y_col], linestyle="-", linewidth=1, alpha=0.6)[0]
+        colour = line.get_color()
+        for idx, r in grp.iterrows():
+            solid = bool(proven.loc[idx])
+            ax.scatter(
+                [r[x_col]],
+                [r[y_col]],
+                s=40,
+                facecolors=colour if solid else "white",
+                edgecolors=colour,
+                linewidths=1.5,
+                zorder=3,
+            )
             ax.annotate(
-                f"±{r['tolerance']:.0%}",
-                (r["balance_cv"], r["travel_km"] / 1000),
+                f"±{format_value(r['tolerance'], 'pct')}" + ("" if solid else ", not proven"),
+                (r[x_col], r[y_col]),
                 textcoords="offset points",
-                xytext=(4, 4),
+                xytext=(5, 5),
                 fontsize=7,
             )
+        line.set_label(f"at most {format_value(cap, 'pct')} of accounts moved")
+    ax.scatter([], [], s=40, facecolors="white", edgecolors="grey", label="hollow: not proven")
     bad = frontier[~frontier["status"].isin(["optimal", "feasible"])]
     if len(bad):
-        ax.text(
-            0.99,
-            0.01,
-            f"{len(bad)} combination(s) infeasible",
-            transform=ax.transAxes,
-            ha="right",
-            va="bottom",
-            fontsize=8,
-            color="#d62728",
-        )
-    ax.set_xlabel("balance: coefficient of variation of load/target (lower is fairer)")
-    ax.set_ylabel("total account-to-rep distance (thousand km)")
-    ax.set_title(title or "Trade-off: travel vs balance vs disruption")
-    ax.legend(fontsize=8)
+        ax.scatter([], [], s=0, label=f"{len(bad)} combination(s) infeasible")
+    from matplotlib.ticker import PercentFormatter
+
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("workload spread after (coefficient of variation, lower is fairer)")
+    ax.set_ylabel(
+        "weighted travel (km, workload-weighted mean)"
+        if y_col == "weighted_travel_km"
+        else "total account-to-rep distance (km)"
+    )
+    ax.set_title(title or "Trade-off: travel against balance and disruption")
+    ax.margins(x=0.15, y=0.15)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 
 

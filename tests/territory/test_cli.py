@@ -51,7 +51,10 @@ def test_align_writes_tables_and_summary(tiny_company_dir: Path, tmp_path: Path,
     territories = pd.read_csv(out / "territories.csv")
     assert (territories["workload"] <= territories["max_workload"] + 1e-6).all()
     assert (territories["workload"] >= territories["min_workload"] - 1e-6).all()
-    assert "gap" in capsys.readouterr().out
+    # k = 5 of 8 reps: the pruning check states the gap against every pair, and says so.
+    assert summary["gap_scope"] == "all account-rep pairs"
+    assert summary["gap_all_pairs"] >= 0
+    assert "against all account-rep pairs" in capsys.readouterr().out
 
 
 def test_align_national_writes_parts(tiny_company_dir: Path, tmp_path: Path, capsys) -> None:

@@ -1,40 +1,83 @@
-"""The territory notebook runs under papermill and writes its tables and metrics."""
+"""The territory notebook runs under papermill, writes the chain's tables and reads cleanly."""
 
 from __future__ import annotations
+
+import json
 
 import pandas as pd
 import pytest
 
-from spm_models.registry import read_metrics_file
+from spm_models.registry import format_figure, read_metrics_file
+from tests.messy import short_history, without_geography
+from tests.territory.report_text import assert_clean, messy_dir, reader_text
+
+QUICK = {"time_limit": 10.0, "frontier_points": 1, "frontier_time_limit": 4.0}
 
 
 @pytest.mark.notebook
 def test_territory_notebook_runs_and_relaxes_an_impossible_request(run_notebook) -> None:
     # Moving no account cannot balance the tiny company within 5%: the notebook reports the
-    # diagnosis, applies the suggested disruption cap and carries on.
+    # diagnosis, applies the smallest disruption cap that works and carries on.
     out = run_notebook(
         "10_territory_alignment",
-        {
-            "tolerance": 0.05,
-            "max_disruption": 0.0,
-            "time_limit": 10.0,
-            "frontier_points": 1,
-            "frontier_time_limit": 4.0,
-        },
+        {"tolerance": 0.05, "max_disruption": 0.0, **QUICK, "frontier_points": 2},
     )
     assignment = pd.read_csv(out / "tables" / "assignment.csv")
-    assert {"account_id", "old_rep_id", "new_rep_id", "moved", "distance_km"} <= set(assignment)
+    assert {"account_id", "current_rep_id", "rep_id", "moved"} <= set(assignment)
     assert len(assignment) == 400
     territories = pd.read_csv(out / "tables" / "territories.csv")
-    assert len(territories) == 8
+    assert len(territories) == 8 and {"rep_id", "rep_name", "workload_before"} <= set(territories)
+    changes = pd.read_csv(out / "tables" / "territory_changes.csv")
+    assert changes["accounts_in"].sum() == assignment["moved"].sum()
     metrics = read_metrics_file(out / "metrics.json")
-    assert metrics["territory.relaxed"] is True
+    document = json.loads((out / "metrics.json").read_text())
+    assert all(record["registered"] for record in document.values())
+    assert "at most" in metrics["territory.relaxation"]
     assert 0 < metrics["territory.max_disruption"] <= 1
     assert metrics["territory.status"] in ("optimal", "feasible")
     assert 0 <= metrics["territory.gap"] <= 0.01
-    assert metrics["territory.balance_cv_after"] < metrics["territory.balance_cv_before"]
+    assert metrics["territory.gap_scope"] == "all account-rep pairs"
+    assert metrics["territory.balance_cv_after"] < metrics["overview.workload_cv_current"]
     assert metrics["territory.accounts_moved_share"] <= metrics["territory.max_disruption"] + 1e-9
-    assert (out / "tables" / "territory_frontier.csv").exists()
-    executed = (out / "10_territory_alignment.ipynb").read_text()
-    assert "The requested alignment is impossible" in executed
-    assert "Summary for leadership" in executed
+    assert metrics["territory.reps_gaining"] == (changes["change"] == "gains").sum()
+    sweep = pd.read_csv(out / "tables" / "territory_frontier.csv")
+    main = sweep[sweep["from_main"]]
+    assert len(main) == 1 and len(sweep) == 4
+    text = reader_text(out / "10_territory_alignment.ipynb")
+    assert_clean(text)
+    assert "The requested alignment is impossible" in text
+    assert "Summary for leadership" in text and "proven" in text
+    travel = format_figure(
+        "territory.weighted_travel_after", metrics["territory.weighted_travel_after"]
+    )
+    assert "Weighted travel (the workload-weighted distance" in text and travel in text
+    assert "k_nearest" not in text and "max_disruption" not in text
+    assert "Try it" not in text and "Move the controls" not in text
+
+
+@pytest.mark.notebook
+def test_territory_notebook_on_ten_months_of_history(run_notebook, tiny_company, tmp_path) -> None:
+    data = messy_dir(short_history(tiny_company, 10), tmp_path / "short")
+    out = run_notebook(
+        "10_territory_alignment",
+        {"data_source": str(data), "tolerance": 0.15, "max_disruption": 0.4, **QUICK},
+    )
+    metrics = read_metrics_file(out / "metrics.json")
+    assert metrics["territory.status"] in ("optimal", "feasible")
+    assert_clean(reader_text(out / "10_territory_alignment.ipynb"))
+
+
+@pytest.mark.notebook
+def test_territory_notebook_without_geography(run_notebook, tiny_company, tmp_path) -> None:
+    data = messy_dir(without_geography(tiny_company), tmp_path / "nogeo")
+    out = run_notebook(
+        "10_territory_alignment",
+        {"data_source": str(data), "tolerance": 0.15, "max_disruption": 0.4, **QUICK},
+    )
+    metrics = read_metrics_file(out / "metrics.json")
+    assert not any(k.startswith("territory.weighted_travel") for k in metrics)
+    text = reader_text(out / "10_territory_alignment.ipynb")
+    assert_clean(text)
+    assert "balances workload only: there is no travel term" in text
+    assert "The alignment map is not shown: the data has no usable locations" in text
+    assert "The green-field sketch is not shown: the data has no locations" in text
