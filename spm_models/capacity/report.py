@@ -127,6 +127,51 @@ def blocking_sentence(plan: CapacityPlan) -> str:
         return ""
     family = hiring.blocking or "meet_target"
     text = f"What holds the plan back is {BLOCKING_WORDS.get(family, family.replace('_', ' '))}."
+    if family == "meet_target":
+        short = short_quarters(hiring.quarterly)
+        return text + (
+            f" To close the gap, lower the targets of the quarters short ({short}) or start "
+            "hiring before the plan year."
+            if short
+            else ""
+        )
     if hiring.relaxation:
         text += f" To close the gap: {hiring.relaxation}."
+    return text
+
+
+def assumptions_sentence(plan: CapacityPlan) -> str:
+    """What a ramped rep is expected to book, and the headcount over the year."""
+    a = plan.assumptions
+    hired = plan.with_hiring
+    return (
+        f"A ramped rep is expected to book {format_value(a.productivity, 'usd')} a year "
+        f"({format_value(a.attainment, 'pct')} of the {format_value(a.quota_per_rep, 'usd')} "
+        f"average quota). Headcount moves from "
+        f"{format_value(round(float(hired.monthly['heads'].iloc[0])), 'int')} to "
+        f"{format_figure('capacity.ending_headcount', round(hired.ending_heads))} over the year."
+    )
+
+
+def drivers_sentence(plan: CapacityPlan) -> str:
+    """The bridge from today's team to the planned capacity, and the assumption that matters most."""
+    steps = plan.waterfall.set_index("step")["value"]
+    text = (
+        f"Today's reps, fully ramped and all staying, would book "
+        f"{format_value(steps.iloc[0], 'usd')}. The ramp still ahead of recent hires costs "
+        f"{format_value(-steps.get('Ramp of current reps', 0.0), 'usd')}, attrition net of "
+        f"backfills {format_value(-steps.get('Attrition net of backfills', 0.0), 'usd')}, and "
+        f"open seats and planned hires add "
+        f"{format_value(steps.get('Open seats and planned hires', 0.0), 'usd')}."
+    )
+    table = plan.sensitivity.table
+    if not table.empty:
+        top = table.iloc[0]
+        low = min(top["low_capacity"], top["high_capacity"])
+        high = max(top["low_capacity"], top["high_capacity"])
+        text += (
+            f" The assumption that matters most is {str(top['label']).lower()}: between its "
+            f"low and high case capacity moves by {format_value(top['swing'], 'usd')} "
+            f"({format_value(low, 'usd')} to {format_value(high, 'usd')})."
+        )
     return text

@@ -161,3 +161,151 @@ def _names(frame: pd.DataFrame, limit: int = 5) -> str:
     names = [str(v) for v in frame[col].tolist()]
     more = len(names) - limit
     return ", ".join(names[:limit]) + (f" and {more} more" if more > 0 else "")
+
+
+#: Method names as a reader sees them.
+METHOD_LABELS = {
+    "even": "even split",
+    "historical": "historical bookings",
+    "potential": "account potential",
+    "bottom_up": "bottom-up estimate",
+    "blended": "blend of history, potential and an even split",
+    "fair": "fair quotas (quota against potential)",
+}
+
+
+def quota_figures(inputs: PlanningInputs, plan: QuotaPlan) -> dict[str, object]:
+    """The ``quota.*`` figures of a plan; figures that cannot be computed are left out."""
+    values: dict[str, object] = {
+        "quota.booking_types": booking_types_text(),
+        "quota.history_months": inputs.history_months,
+        "quota.alignment": "optimised" if inputs.aligned else "current",
+        "quota.trailing_bookings": inputs.trailing,
+        "quota.target": plan.target,
+        "quota.total": plan.total,
+        "quota.method": METHOD_LABELS.get(plan.method, plan.method),
+        "quota.expected_share_at_or_above": plan.attainment.expected_share,
+        "quota.verdict": plan.attainment.verdict,
+        "quota.simulated_years": plan.attainment.n_sims,
+    }
+    if plan.target > 0:
+        values["quota.over_assignment"] = plan.over_assignment
+    if plan.fair is not None:
+        values["quota.fairness_band"] = plan.fair.objective
+    if plan.reconciliation.bottom_up > 0:
+        values["quota.bottom_up_gap"] = plan.reconciliation.gap_pct
+    return values
+
+
+def walk_table(walk) -> pd.DataFrame:
+    """The top-down walk (:class:`~spm_models.quota.TopDownPlan`) as ``step, amount`` rows."""
+    return pd.DataFrame(
+        {
+            "step": [
+                "Company bookings target, renewals included",
+                "Less expected renewals",
+                "New and expansion bookings target",
+                "Cushion (over-assignment)",
+                "Quota carried by reps",
+                "Per seat on an even split",
+            ],
+            "amount": [
+                walk.company_target,
+                -walk.expected_renewals,
+                walk.new_business,
+                walk.rep_quota_total - walk.rep_carried,
+                walk.rep_quota_total,
+                walk.per_rep,
+            ],
+        }
+    )
+
+
+def bottom_up_sentence(plan: QuotaPlan, penetration: float) -> str:
+    """The target against the bottom-up estimate from account potential."""
+    rec = plan.reconciliation
+    if rec.bottom_up <= 0:
+        return "The accounts have no potential recorded, so no bottom-up estimate exists."
+    side = "above" if rec.gap > 0 else "below"
+    return (
+        f"Bottom-up, {format_value(penetration, 'pct')} of account potential adds up to "
+        f"{format_value(rec.bottom_up, 'usd')}: the target is "
+        f"{format_value(abs(rec.gap_pct), 'pct')} {side} what the accounts are expected to yield."
+    )
+
+
+def method_spread_sentence(methods: pd.DataFrame, issued: str) -> str:
+    """Which methods spread quotas most and least, and which one was issued.
+
+    Parameters
+    ----------
+    methods : DataFrame
+        ``method, quota`` rows (every method's quota per seat).
+    issued : str
+        The issued method.
+    """
+    by = methods.groupby("method")["quota"]
+    mean = by.mean()
+    spread = (by.std() / mean.where(mean > 0)).dropna().sort_values()
+    label = METHOD_LABELS.get(issued, issued)
+    if spread.empty:
+        return f"The quotas issued follow the {label} method."
+    most, least = spread.index[-1], spread.index[0]
+    return (
+        f"Quotas differ most between territories under the "
+        f"{METHOD_LABELS.get(most, most)} method (coefficient of variation "
+        f"{format_value(spread.iloc[-1], 'pct')}) and least under the "
+        f"{METHOD_LABELS.get(least, least)} method ({format_value(spread.iloc[0], 'pct')}). "
+        f"The quotas issued follow the {label} method."
+    )
+
+
+def fairness_sentence(plan: QuotaPlan, growth_min: float, growth_max: float) -> str:
+    """What the fairness model achieved and how many territories its growth limits bind."""
+    fair = plan.fair
+    if fair is None:
+        return ""
+    binding = fair.quotas["binding"].fillna("")
+    capped, held = int((binding == "growth_max").sum()), int((binding == "growth_min").sum())
+    return (
+        f"The company asks for {format_value(fair.company_ratio, 'pct')} of potential. The "
+        f"fairest quotas the growth limits allow keep every territory's ratio within "
+        f"{format_figure('quota.fairness_band', fair.objective)} of potential of the company's; "
+        f"{capped + held} of {len(fair.quotas)} territories sit on a growth limit ({capped} "
+        f"capped at {_signed(growth_max)}, {held} held at {_signed(growth_min)}): their "
+        "history, not their potential, sets their quota."
+    )
+
+
+def fairness_skipped(plan: QuotaPlan) -> Skipped | None:
+    """A :class:`Skipped` when no fair quotas exist within the growth limits, else None."""
+    if plan.fair is not None:
+        return None
+    return Skipped(
+        "The fair-quota comparison",
+        "no quotas within the growth limits set for this plan add up to the target",
+        "wider growth limits or a target closer to last year's bookings",
+    )
+
+
+def phasing_sentence(plan: QuotaPlan) -> str:
+    """Cushions, the share of quota in the first and last quarter, and ramp relief."""
+    q_cols = [c for c in plan.quotas.columns if c.startswith("q") and c[1:].isdigit()]
+    by_quarter = plan.quotas[q_cols].sum()
+    total = float(by_quarter.sum())
+    managers = float(plan.layered.totals["total"].iloc[1])
+    relief = float((plan.quotas["quota"] - plan.quotas["ramped_quota"]).sum())
+    text = (
+        f"Cushions take the {format_figure('quota.target', plan.target)} target to "
+        f"{format_value(managers, 'usd')} for managers and "
+        f"{format_figure('quota.total', plan.total)} for reps "
+        f"({_signed(plan.over_assignment)})."
+    )
+    if total > 0:
+        text += (
+            f" {format_value(by_quarter.iloc[-1] / total, 'pct')} of the year's quota falls in "
+            f"the last quarter and {format_value(by_quarter.iloc[0] / total, 'pct')} in the "
+            "first."
+        )
+    text += f" Ramp and mid-year starts relieve new reps of {format_value(relief, 'usd')}."
+    return text
