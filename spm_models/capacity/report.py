@@ -154,7 +154,7 @@ def assumptions_sentence(plan: CapacityPlan) -> str:
 
 
 def drivers_sentence(plan: CapacityPlan) -> str:
-    """The bridge from today's team to the planned capacity, and the assumption that matters most."""
+    """The bridge from today's team to planned capacity, and the assumption that matters most."""
     steps = plan.waterfall.set_index("step")["value"]
     text = (
         f"Today's reps, fully ramped and all staying, would book "

@@ -454,17 +454,25 @@ def recommend_plan(table: pd.DataFrame) -> str:
     return str(pool.sort_values(["expected_cost_of_sales", "plan_id"])["plan_id"].iloc[0])
 
 
-def comparison_figures(comparison: PlanComparison, plan_a: str, plan_b: str) -> dict:
+def comparison_figures(
+    comparison: PlanComparison,
+    plan_a: str,
+    plan_b: str,
+    names: Mapping[str, str] | None = None,
+) -> dict:
     """The ``incentives.*`` cost figures of a comparison of ``plan_a`` (current) and ``plan_b``.
 
+    Plans are named by ``names`` (plan id to the name a reader sees; default the ids).
     Figures that cannot be computed (e.g. a cost of sales with no credited bookings) are left
     out rather than written as NaN.
     """
+    names = dict(names or {})
     t = comparison.table.set_index("plan_id")
     a, b = t.loc[plan_a], t.loc[plan_b]
+    recommended = recommend_plan(comparison.table)
     values = {
-        "incentives.plan_a": plan_a,
-        "incentives.plan_b": plan_b,
+        "incentives.plan_a": names.get(plan_a, plan_a),
+        "incentives.plan_b": names.get(plan_b, plan_b),
         "incentives.total_cost": a["expected_cost"],
         "incentives.target_cost": a["target_cost"],
         "incentives.cost_p10": a["cost_p10"],
@@ -475,22 +483,17 @@ def comparison_figures(comparison: PlanComparison, plan_a: str, plan_b: str) -> 
         "incentives.plan_b_cost": b["expected_cost"],
         "incentives.plan_b_extra_cost": b["extra_cost_mean"],
         "incentives.plan_b_costs_more_share": b["prob_costs_more"],
-        "incentives.recommended_plan": recommend_plan(comparison.table),
+        "incentives.recommended_plan": names.get(recommended, recommended),
     }
     return {k: v for k, v in values.items() if isinstance(v, str) or np.isfinite(float(v))}
 
 
-def cost_sentences(figures: dict, names: Mapping[str, str] | None = None) -> list[str]:
-    """The cost section's sentences from :func:`comparison_figures` (formatted via the registry).
-
-    ``names`` maps plan ids to the names a reader sees (default: the ids).
-    """
+def cost_sentences(figures: Mapping[str, object]) -> list[str]:
+    """The cost section's sentences from :func:`comparison_figures` (formatted via the registry)."""
     from spm_models.registry import format_figure, format_value
 
-    names = dict(names or {})
     f = figures
-    a_id, b_id = f["incentives.plan_a"], f["incentives.plan_b"]
-    a_name, b_name = names.get(a_id, a_id), names.get(b_id, b_id)
+    a_name, b_name = f["incentives.plan_a"], f["incentives.plan_b"]
 
     def fig(name: str) -> str:
         return format_figure(name, f.get(name))
@@ -518,10 +521,9 @@ def cost_sentences(figures: dict, names: Mapping[str, str] | None = None) -> lis
         f"all) and costs more in {fig('incentives.plan_b_costs_more_share')} of the simulated "
         "years."
     )
-    rec = f["incentives.recommended_plan"]
     lines.append(
-        f"Recommended: {names.get(rec, rec)}, the lower cost of sales of the plans whose "
-        "upside is within that band (of all plans, when none is)."
+        f"Recommended: {f['incentives.recommended_plan']}, the lower cost of sales of the "
+        "plans whose upside is within that band (of all plans, when none is)."
     )
     return lines
 

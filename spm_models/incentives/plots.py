@@ -16,6 +16,7 @@ from spm_models.figures import figure_axes
 from spm_models.incentives.cost import AttainmentSimulation, PlanComparison, plan_cost
 from spm_models.incentives.engine import PayoutResult
 from spm_models.incentives.plan import Plan
+from spm_models.registry import format_value
 
 _axes = partial(figure_axes, default=(7.5, 4.2))
 
@@ -56,15 +57,20 @@ def plot_cost_distribution(comparison: PlanComparison, *, ax=None):
     bins = np.linspace(lo, hi if hi > lo else lo + 1, 40)
     for pid, c in costs.items():
         ax.hist(
-            c.total_cost, bins=bins, alpha=0.5, label=f"{pid} (mean {_usd(c.total_cost.mean())})"
+            c.total_cost,
+            bins=bins,
+            alpha=0.5,
+            label=f"{pid} (mean {format_value(c.total_cost.mean(), 'usd')})",
         )
     target = next(iter(costs.values())).target_cost
-    ax.axvline(target, color="black", ls="--", lw=1, label=f"target cost {_usd(target)}")
+    ax.axvline(
+        target, color="black", ls="--", lw=1, label=f"target cost {format_value(target, 'usd')}"
+    )
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel("Total incentive cost of the team per year (USD)")
     ax.set_ylabel("Simulated years")
     ax.set_title("Incentive cost distribution")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
     return fig
 
 
@@ -102,18 +108,22 @@ def plot_plan_comparison(comparison: PlanComparison, *, ax=None):
     for i, (pid, row) in enumerate(table.iterrows()):
         values = [row[s] for s in stats]
         bars = ax.bar(x + i * width - 0.4 + width / 2, values, width, label=pid)
-        ax.bar_label(bars, labels=[_usd(v) for v in values], fontsize=7)
+        ax.bar_label(bars, labels=[format_value(v, "usd") for v in values], fontsize=7)
     ax.set_xticks(x, names)
     ax.set_ylim(0, float(table[stats].to_numpy().max()) * 1.12)
     ax.yaxis.set_major_formatter(_usd)
     ax.set_ylabel("Total incentive cost per year (USD)")
     ax.set_title("Plan comparison on the same simulated attainment")
-    ax.legend()
+    # Below the axes, so that the legend never covers a bar's value label.
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
     return fig
 
 
-def plot_statement(result: PayoutResult, rep_id: str, *, ax=None):
-    """One rep's statement by period: commission, clawback, SPIF, and the amount paid."""
+def plot_statement(result: PayoutResult, rep_id: str, *, name: str | None = None, ax=None):
+    """One rep's statement by period: commission, clawback, SPIF, and the amount paid.
+
+    ``name`` is the rep's name for the title (default the id).
+    """
     fig, ax = _axes(ax)
     st = result.statements[result.statements["rep_id"] == rep_id]
     x = np.arange(len(st))
@@ -139,8 +149,9 @@ def plot_statement(result: PayoutResult, rep_id: str, *, ax=None):
     ax.set_xticks(x, st["period"].astype(str), rotation=45 if len(st) > 6 else 0)
     ax.yaxis.set_major_formatter(_usd)
     ax.set_ylabel("USD per period")
-    ax.set_title(f"Payout statement of {rep_id}")
-    ax.legend(fontsize=8)
+    ax.set_title(f"Payout statement of {name or rep_id}")
+    # Below the axes, so that the legend never covers a bar or the paid line.
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
     return fig
 
 
