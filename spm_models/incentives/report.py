@@ -85,7 +85,8 @@ def quota_basis(
     from spm_models.quota.report import plan_target
 
     inputs = planning_inputs(company, assignment=assignment)
-    plan = plan_quotas(inputs, target=plan_target(inputs, 0.0, growth), n_sims=n_sims, seed=seed)
+    target = plan_target(inputs, 0.0, growth)
+    plan = plan_quotas(inputs, target=target, n_sims=n_sims, seed=seed, relax_growth=True)
     return QuotaBasis(plan.quotas, plan.attainment.draws(), False, inputs.aligned)
 
 

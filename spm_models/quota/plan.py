@@ -3,6 +3,7 @@ expected attainment, in one call (used by the notebook, the CLI and the what-if 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -199,6 +200,9 @@ class QuotaPlan:
         Bookings growth assumed for the attainment simulation.
     fair_problem : str or None
         Why the fairness LP has no solution, when ``fair`` is ``None``.
+    growth_relaxed : tuple or None
+        ``(bound, set, used)`` when a growth bound was moved to meet the target, e.g.
+        ``("growth_max", 0.5, 0.6)``.
     """
 
     target: float
@@ -213,6 +217,7 @@ class QuotaPlan:
     attainment: AttainmentResult
     expected_growth: float
     fair_problem: str | None = None
+    growth_relaxed: tuple[str, float, float] | None = None
 
     @property
     def total(self) -> float:
@@ -241,6 +246,7 @@ def plan_quotas(
     expected_growth: float | None = None,
     n_sims: int = 2000,
     seed: int = 7,
+    relax_growth: bool = False,
 ) -> QuotaPlan:
     """Build a quota plan.
 
@@ -266,6 +272,10 @@ def plan_quotas(
         omitted.
     n_sims, seed : int
         Monte Carlo size and seed.
+    relax_growth : bool, default False
+        When the growth bounds cannot add up to the target, move the blocking bound just far
+        enough (recorded in ``QuotaPlan.growth_relaxed``) instead of raising
+        :class:`~spm_models.errors.InfeasibleModelError`.
     """
     if method not in METHOD_NAMES:
         raise param_error("method", "plan_quotas", f"one of {list(METHOD_NAMES)}", method)
@@ -281,14 +291,21 @@ def plan_quotas(
     staffed = t.loc[t["potential"] > 0]
     fair: FairQuotaResult | None = None
     fair_problem: str | None = None
+    relaxed: tuple[str, float, float] | None = None
     try:
         fair = fair_quotas(staffed, target, growth_min=growth_min, growth_max=growth_max)
     except InfeasibleModelError as exc:
         # The growth bounds are a policy of the fair method; another method's quotas do not
         # depend on them, so its plan goes ahead and reports why no fair comparison exists.
-        if method == "fair":
+        relaxed = _relaxed_bound(exc, growth_min, growth_max) if relax_growth else None
+        if method == "fair" and relaxed is None:
             raise
         fair_problem = str(exc)
+    if relaxed is not None:
+        bound, _, value = relaxed
+        bounds = {"growth_min": growth_min, "growth_max": growth_max, bound: value}
+        fair = fair_quotas(staffed, target, **bounds)
+        fair_problem = None
     if fair is not None:
         fair_alloc = t[["rep_id", "region", "manager_id"]].merge(
             fair.quotas[["rep_id", "quota"]], on="rep_id", how="left"
@@ -368,7 +385,21 @@ def plan_quotas(
         att,
         growth,
         fair_problem,
+        relaxed,
     )
+
+
+def _relaxed_bound(
+    exc: InfeasibleModelError, growth_min: float | None, growth_max: float | None
+) -> tuple[str, float, float] | None:
+    """``(bound, old, new)``: the growth bound moved just far enough to meet the target."""
+    if exc.family == "growth_max" and exc.details.get("needed_growth_max") is not None:
+        new = math.ceil(float(exc.details["needed_growth_max"]) * 1000 + 1e-6) / 1000
+        return "growth_max", float(growth_max), new
+    if exc.family == "growth_min" and exc.details.get("needed_growth_min") is not None:
+        new = math.floor(float(exc.details["needed_growth_min"]) * 1000 - 1e-6) / 1000
+        return "growth_min", float(growth_min), new
+    return None
 
 
 def _moved_bookings(inputs: PlanningInputs) -> pd.DataFrame:

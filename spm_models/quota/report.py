@@ -85,13 +85,17 @@ def attainment_sentence(plan: QuotaPlan, trend_measured: bool = True) -> str:
 
 
 def quota_warnings(
-    inputs: PlanningInputs, quotas: pd.DataFrame, attainment: AttainmentResult | None = None
+    inputs: PlanningInputs,
+    quotas: pd.DataFrame,
+    attainment: AttainmentResult | None = None,
+    plan: QuotaPlan | None = None,
 ) -> list[PlausibilityWarning]:
     """Plausibility warnings of a quota plan.
 
     - a target built from under 12 months of history (annualised);
     - a quota of $0 for an active (non-vacant) rep;
-    - a rep expected to reach more than 300% of quota.
+    - a rep expected to reach more than 300% of quota;
+    - a growth limit of the fair method moved to meet the target (``plan.growth_relaxed``).
 
     Parameters
     ----------
@@ -99,6 +103,7 @@ def quota_warnings(
     quotas : DataFrame
         ``rep_id, status, quota`` (and ``rep_name`` when known).
     attainment : AttainmentResult, optional
+    plan : QuotaPlan, optional
     """
     out: list[PlausibilityWarning] = []
     if inputs.annualised:
@@ -109,6 +114,18 @@ def quota_warnings(
                 f"year's bookings, the target and the quotas are annualised from "
                 f"{inputs.history_months} months (times 12 over {inputs.history_months}); "
                 "seasonal and partial-year effects may distort them.",
+            )
+        )
+    relaxed = getattr(plan, "growth_relaxed", None) if plan is not None else None
+    if relaxed is not None:
+        bound, was, used = relaxed
+        what = "most" if bound == "growth_max" else "least"
+        out.append(
+            PlausibilityWarning(
+                "Growth limits",
+                f"no fair quotas within the growth limits add up to the target, so the "
+                f"{what} any territory is asked to grow was moved from {_signed(was)} to "
+                f"{_signed(used)} over its trailing-year bookings.",
             )
         )
     active = quotas.loc[quotas["status"].astype(str) != "vacant"]
@@ -265,6 +282,9 @@ def fairness_sentence(plan: QuotaPlan, growth_min: float, growth_max: float) -> 
     fair = plan.fair
     if fair is None:
         return ""
+    if plan.growth_relaxed is not None:
+        bound, _, used = plan.growth_relaxed
+        growth_min, growth_max = (used, growth_max) if bound == "growth_min" else (growth_min, used)
     binding = fair.quotas["binding"].fillna("")
     capped, held = int((binding == "growth_max").sum()), int((binding == "growth_min").sum())
     return (

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from spm_models.errors import InfeasibleModelError
 from spm_models.quota import report as quota_report
 from spm_models.quota import simulate_attainment, top_down
 from spm_models.quota.inputs import history_months, normalise_assignment
@@ -147,3 +148,17 @@ def test_fair_sentence_or_skip(tiny_company) -> None:
     walk = quota_report.walk_table(top_down(110.0, expected_renewals=10.0, n_reps=2, cushion=0.1))
     assert walk["amount"].tolist()[:3] == [110.0, -10.0, 100.0]
     assert walk["amount"].iloc[4] == pytest.approx(110.0)
+
+
+def test_growth_limit_moved_just_enough_to_meet_the_target_and_warned(tiny_company) -> None:
+    inputs = planning_inputs(tiny_company)
+    target = inputs.trailing * 1.6
+    with pytest.raises(InfeasibleModelError, match="growth_max"):
+        plan_quotas(inputs, target=target, growth_max=0.5, n_sims=50)
+    plan = plan_quotas(inputs, target=target, growth_max=0.5, n_sims=50, relax_growth=True)
+    bound, was, used = plan.growth_relaxed
+    assert (bound, was) == ("growth_max", 0.5) and 0.6 <= used <= 0.601
+    assert plan.total == pytest.approx(target * 1.05 * 1.05)
+    warning = quota_report.quota_warnings(inputs, plan.quotas, None, plan)[0]
+    assert warning.topic == "Growth limits" and "from +50.0% to +60." in warning.message
+    assert "capped at +60." in quota_report.fairness_sentence(plan, 0.0, 0.5)
