@@ -229,3 +229,15 @@ def replay_sentence(
 def _signed(value: float) -> str:
     text = format_value(value, "pct")
     return text if text.startswith("-") else f"+{text}"
+
+
+def plan_summary(plan) -> str:
+    """:func:`~spm_models.incentives.plan.describe_plan` as a reader sees it: the plan file's
+    id left out and measures named by their names, not their ids."""
+    from spm_models.incentives.plan import describe_plan
+
+    text = describe_plan(plan).replace(f" (`{plan.id}`, ", " (")
+    for m in plan.measures:
+        name = getattr(m, "name", None) or m.id
+        text = re.sub(rf"\b{re.escape(m.id)}\b(?= reaches)", name, text)
+    return text

@@ -207,3 +207,10 @@ def test_statement_and_trace_read_without_python_reprs() -> None:
         }
     )
     assert incentive_report.statement_rows(st).iloc[0].tolist() == ["2026-Q1"] + ["-$123.45"] * 7
+
+
+def test_plan_summary_names_measures_not_ids(standard) -> None:
+    text = incentive_report.plan_summary(standard)
+    assert text.startswith("**Account Executive, standard (FY2027)** (2027, paid quarterly")
+    assert "`ae_standard`" not in text and "new_business" not in text
+    assert "only if New and expansion ARR reaches 50% attainment" in text
