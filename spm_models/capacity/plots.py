@@ -48,7 +48,16 @@ def plot_capacity(result: CapacityResult, *, ax: Axes | None = None) -> Figure:
     ax2.set_ylim(0, max(float(m["heads"].max()), 1.0) * 1.2)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="lower right", fontsize=8)
+    # Below the axes (under the month labels), so that it never covers a bar or a line.
+    ax.legend(
+        h1 + h2,
+        l1 + l2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
     ax.set_title("Headcount and bookings capacity by month against target")
     ax.grid(alpha=0.3, axis="y")
     return fig

@@ -214,3 +214,20 @@ def test_plan_summary_names_measures_not_ids(standard) -> None:
     assert text.startswith("**Account Executive, standard (FY2027)** (2027, paid quarterly")
     assert "`ae_standard`" not in text and "new_business" not in text
     assert "only if New and expansion ARR reaches 50% attainment" in text
+
+
+def test_charts_name_plans_and_keep_legends_off_the_bars(tiny_company, standard, accelerated):
+    import matplotlib.pyplot as plt
+
+    from spm_models.incentives import plots as incentive_plots
+
+    seats = seat_quotas(tiny_company, standard, _issued(tiny_company))
+    draws = pd.DataFrame({"R002": [0.8, 1.2, 1.0]})
+    sim = seat_attainment(draws, seats["rep_id"].tolist())
+    cmp = compare_plans([standard, accelerated], sim, quotas=seats)
+    names = {standard.id: "Current", accelerated.id: "Proposed"}
+    fig = incentive_plots.plot_plan_comparison(cmp, names=names)
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["Current", "Proposed"]
+    assert legend.get_bbox_to_anchor().y0 < fig.axes[0].get_window_extent().y0  # below the axes
+    plt.close(fig)
