@@ -82,6 +82,9 @@ def plot_method_comparison(quotas_by_method: pd.DataFrame, *, ax: Axes | None = 
     pivot = quotas_by_method.pivot_table(
         index="region", columns="method", values="quota", aggfunc="sum"
     )
+    from spm_models.quota.report import METHOD_SHORT_LABELS
+
+    pivot = pivot.rename(columns=lambda m: METHOD_SHORT_LABELS.get(m, str(m).replace("_", " ")))
     (pivot / 1e6).plot.bar(ax=ax, rot=0)
     ax.set_xlabel("Region")
     ax.set_ylabel("Quota ($M)")

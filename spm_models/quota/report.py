@@ -191,6 +191,17 @@ METHOD_LABELS = {
 }
 
 
+#: Method names for chart legends.
+METHOD_SHORT_LABELS = {
+    "even": "even split",
+    "historical": "history",
+    "potential": "potential",
+    "bottom_up": "bottom-up",
+    "blended": "blend",
+    "fair": "fair",
+}
+
+
 def quota_figures(inputs: PlanningInputs, plan: QuotaPlan) -> dict[str, object]:
     """The ``quota.*`` figures of a plan; figures that cannot be computed are left out."""
     values: dict[str, object] = {
