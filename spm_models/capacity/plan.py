@@ -147,13 +147,15 @@ def plan_year(
     cost_per_hire: float = 25_000.0,
     n_sims: int = 2000,
     seed: int = 7,
+    relax_growth: bool = False,
 ) -> YearPlan:
     """Set quotas, then plan capacity and hiring against the same target.
 
     Each ramped rep is expected to book the mean issued quota times ``attainment`` (0 takes
     the team's expected attainment from the quota plan: expected bookings over quota, summed
     over the staffed reps); the bookings target is spread over the months by the historical
-    seasonality. ``hiring_budget`` 0 means no budget limit.
+    seasonality. ``hiring_budget`` 0 means no budget limit. ``relax_growth``: see
+    :func:`~spm_models.quota.plan.plan_quotas`.
     """
     qplan = plan_quotas(
         inputs,
@@ -169,6 +171,7 @@ def plan_year(
         expected_growth=expected_growth,
         n_sims=n_sims,
         seed=seed,
+        relax_growth=relax_growth,
     )
     assumptions = CapacityAssumptions(
         quota_per_rep=float(qplan.quotas["quota"].mean()),

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from spm_models.figures import figure_axes
+from spm_models.registry import format_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -47,7 +48,16 @@ def plot_capacity(result: CapacityResult, *, ax: Axes | None = None) -> Figure:
     ax2.set_ylim(0, max(float(m["heads"].max()), 1.0) * 1.2)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="lower right", fontsize=8)
+    # Below the axes (under the month labels), so that it never covers a bar or a line.
+    ax.legend(
+        h1 + h2,
+        l1 + l2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
     ax.set_title("Headcount and bookings capacity by month against target")
     ax.grid(alpha=0.3, axis="y")
     return fig
@@ -148,7 +158,7 @@ def plot_hiring_plan(plan: HiringPlan, *, ax: Axes | None = None) -> Figure:
             ax.text(
                 i,
                 q["target"].iloc[i] / 1e6,
-                f"short ${s / 1e6:,.2f}M",
+                f"short {format_value(s, 'usd')}",
                 ha="center",
                 va="bottom",
                 color="tab:red",
@@ -156,10 +166,12 @@ def plot_hiring_plan(plan: HiringPlan, *, ax: Axes | None = None) -> Figure:
             )
     ax.set_xticks(x, [f"Q{int(v)}" for v in q["quarter"]])
     ax.set_ylabel("Bookings per quarter ($M)")
+    outcome = "every quarter's target met" if plan.status.is_ok else "target not met"
     ax.set_title(
         f"Hiring plan: {plan.total_hires} requisitions, "
-        f"${plan.objective / 1e6:,.2f}M cost ({plan.status})"
+        f"{format_value(plan.objective, 'usd')} cost ({outcome})"
     )
-    ax.legend(fontsize=8, loc="lower right")
+    # Below the axes, so that the legend never covers a bar or a shortfall label.
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, frameon=False)
     ax.grid(alpha=0.3, axis="y")
     return fig

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -164,6 +165,12 @@ def _inputs(args: argparse.Namespace) -> tuple[Company, PlanningInputs, float]:
     return company, inputs, target
 
 
+def _warn(warnings: list) -> None:
+    """Print plausibility warnings on stderr."""
+    for w in warnings:
+        print(f"warning: {w.sentence()}", file=sys.stderr)
+
+
 def _quota_options(args: argparse.Namespace) -> dict:
     return {
         "method": args.method,
@@ -184,6 +191,8 @@ def run_quota(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from spm_models.quota.plan import plan_quotas
+    from spm_models.quota.report import attainment_sentence, quota_figures, quota_warnings
+    from spm_models.registry import figure, format_figure
 
     _, inputs, target = _inputs(args)
     plan = plan_quotas(
@@ -197,36 +206,21 @@ def run_quota(args: argparse.Namespace) -> int:
         [a.quotas.assign(method=name) for name, a in plan.allocations.items()], ignore_index=True
     )
     methods.to_csv(out / "quota_methods.csv", index=False)
+    figures = quota_figures(inputs, plan)
     summary = pd.DataFrame(
         {
-            "metric": [
-                "target",
-                "rep_quota_total",
-                "over_assignment",
-                "fairness_band",
-                "bottom_up",
-                "top_down_vs_bottom_up",
-                "expected_share_at_or_above",
-            ],
-            "value": [
-                plan.target,
-                plan.total,
-                plan.over_assignment,
-                plan.fair.objective if plan.fair is not None else float("nan"),
-                plan.reconciliation.bottom_up,
-                plan.reconciliation.gap_pct,
-                plan.attainment.expected_share,
-            ],
+            "metric": list(figures),
+            "label": [figure(k).label for k in figures],
+            "value": list(figures.values()),
+            "text": [format_figure(k, v) for k, v in figures.items()],
         }
     )
     summary.to_csv(out / "quota_summary.csv", index=False)
-    lo, hi = plan.attainment.share_interval
+    _warn(quota_warnings(inputs, plan.quotas, plan.attainment, plan))
     print(
-        f"quotas ({plan.method}): target ${plan.target:,.0f}, rep quotas ${plan.total:,.0f} "
-        f"({plan.over_assignment:+.1%} over-assigned) across {len(plan.quotas)} seats\n"
-        f"top-down vs bottom-up: {plan.reconciliation.gap_pct:+.1%}; "
-        f"expected share of reps at or above quota {plan.attainment.expected_share:.0%} "
-        f"(80% range {lo:.0%}-{hi:.0%}, {plan.attainment.verdict})\n"
+        f"quotas ({figures['quota.method']}): target {format_figure('quota.target', plan.target)}, "
+        f"rep quotas {format_figure('quota.total', plan.total)} across {len(plan.quotas)} seats\n"
+        f"{attainment_sentence(plan, inputs.trend_measured)}\n"
         f"wrote quotas.csv, quota_months.csv, quota_methods.csv, quota_summary.csv to {out}"
     )
     if plan.fair_problem:
@@ -240,6 +234,8 @@ def run_capacity(args: argparse.Namespace) -> int:
 
     from spm_models.capacity import roster_from_reps
     from spm_models.capacity.plan import plan_year
+    from spm_models.capacity.report import blocking_sentence, capacity_figures, capacity_sentence
+    from spm_models.quota.report import quota_warnings
 
     company, inputs, target = _inputs(args)
     roster, open_seats = roster_from_reps(company.reps, inputs.plan_start)
@@ -268,14 +264,11 @@ def run_capacity(args: argparse.Namespace) -> int:
     plan.waterfall.to_csv(out / "capacity_waterfall.csv", index=False)
     plan.sensitivity.table.to_csv(out / "capacity_tornado.csv", index=False)
     h = plan.hiring
-    print(
-        f"target ${qplan.target:,.0f}; capacity without hiring "
-        f"${plan.no_hiring.bookings_capacity:,.0f}, "
-        f"with {h.total_hires} planned hires ${plan.with_hiring.bookings_capacity:,.0f} "
-        f"(hiring cost ${h.objective:,.0f}); status {h.status}"
-    )
+    _warn(quota_warnings(inputs, qplan.quotas, qplan.attainment, qplan))
+    figures = capacity_figures(plan, qplan.target)
+    print(capacity_sentence(figures, h.quarterly))
     if not h.status.is_ok:
-        print(f"targets not met: short ${h.shortfall:,.0f} ({h.blocking}); {h.relaxation}")
+        print(blocking_sentence(plan))
     print(
         f"wrote capacity_monthly.csv, capacity_quarterly.csv, hiring_plan.csv, "
         f"capacity_waterfall.csv, capacity_tornado.csv to {out}"

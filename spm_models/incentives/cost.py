@@ -428,3 +428,104 @@ __all__ = [
     "plan_cost",
     "simulate_attainment",
 ]
+
+
+#: Upside (90th-percentile payout over target incentive) that plans commonly aim for.
+UPSIDE_BAND: tuple[float, float] = (2.0, 3.0)
+
+
+def recommend_plan(table: pd.DataFrame) -> str:
+    """The plan to recommend from a comparison table (one row per plan).
+
+    Rule: among the plans whose 90th-percentile payout is within :data:`UPSIDE_BAND` times
+    target incentive, the one with the lowest expected cost of sales; when none (or all) are
+    within the band, the lowest expected cost of sales overall.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``plan_id``, ``expected_cost_of_sales``, ``p90_multiple`` (:attr:`PlanComparison.table`).
+    """
+    if table.empty:
+        raise param_error("table", "recommend_plan", "a table with at least one plan", 0)
+    lo, hi = UPSIDE_BAND
+    within = table.loc[table["p90_multiple"].between(lo, hi)]
+    pool = within if not within.empty else table
+    return str(pool.sort_values(["expected_cost_of_sales", "plan_id"])["plan_id"].iloc[0])
+
+
+def comparison_figures(
+    comparison: PlanComparison,
+    plan_a: str,
+    plan_b: str,
+    names: Mapping[str, str] | None = None,
+) -> dict:
+    """The ``incentives.*`` cost figures of a comparison of ``plan_a`` (current) and ``plan_b``.
+
+    Plans are named by ``names`` (plan id to the name a reader sees; default the ids).
+    Figures that cannot be computed (e.g. a cost of sales with no credited bookings) are left
+    out rather than written as NaN.
+    """
+    names = dict(names or {})
+    t = comparison.table.set_index("plan_id")
+    a, b = t.loc[plan_a], t.loc[plan_b]
+    recommended = recommend_plan(comparison.table)
+    values = {
+        "incentives.plan_a": names.get(plan_a, plan_a),
+        "incentives.plan_b": names.get(plan_b, plan_b),
+        "incentives.total_cost": a["expected_cost"],
+        "incentives.target_cost": a["target_cost"],
+        "incentives.cost_p10": a["cost_p10"],
+        "incentives.cost_p90": a["cost_p90"],
+        "incentives.cost_of_sales": a["expected_cost_of_sales"],
+        "incentives.p90_payout": a["p90_payout"],
+        "incentives.p90_multiple": a["p90_multiple"],
+        "incentives.plan_b_cost": b["expected_cost"],
+        "incentives.plan_b_extra_cost": b["extra_cost_mean"],
+        "incentives.plan_b_costs_more_share": b["prob_costs_more"],
+        "incentives.recommended_plan": names.get(recommended, recommended),
+    }
+    return {k: v for k, v in values.items() if isinstance(v, str) or np.isfinite(float(v))}
+
+
+def cost_sentences(figures: Mapping[str, object]) -> list[str]:
+    """The cost section's sentences from :func:`comparison_figures` (formatted via the registry)."""
+    from spm_models.registry import format_figure, format_value
+
+    f = figures
+    a_name, b_name = f["incentives.plan_a"], f["incentives.plan_b"]
+
+    def fig(name: str) -> str:
+        return format_figure(name, f.get(name))
+
+    lines = [
+        f"{a_name} costs {fig('incentives.total_cost')} a year on average against a target "
+        f"cost of {fig('incentives.target_cost')}; in a weak year (P10) "
+        f"{fig('incentives.cost_p10')}, in a strong one (P90) {fig('incentives.cost_p90')}. "
+        f"Its cost of sales is {fig('incentives.cost_of_sales')} of credited bookings."
+    ]
+    multiple = f.get("incentives.p90_multiple")
+    if multiple is not None:
+        lo, hi = UPSIDE_BAND
+        where = "within" if lo <= multiple <= hi else ("below" if multiple < lo else "above")
+        lines.append(
+            f"A rep at the 90th percentile earns {fig('incentives.p90_payout')}, "
+            f"{fig('incentives.p90_multiple')} target incentive, {where} the "
+            f"{format_value(lo, 'ratio')} to {format_value(hi, 'ratio')} upside plans "
+            "commonly aim for."
+        )
+    extra = float(f["incentives.plan_b_extra_cost"])
+    lines.append(
+        f"{b_name} would cost {format_value(abs(extra), 'usd')} a year "
+        f"{'more' if extra >= 0 else 'less'} on average ({fig('incentives.plan_b_cost')} in "
+        f"all) and costs more in {fig('incentives.plan_b_costs_more_share')} of the simulated "
+        "years."
+    )
+    lines.append(
+        f"Recommended: {f['incentives.recommended_plan']}, the lower cost of sales of the "
+        "plans whose upside is within that band (of all plans, when none is)."
+    )
+    return lines
+
+
+__all__ += ["UPSIDE_BAND", "comparison_figures", "cost_sentences", "recommend_plan"]

@@ -8,13 +8,18 @@ without a rep are not creditable and are left out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from spm_models.data import Company
-from spm_models.errors import param_error
+from spm_models.errors import InputDataError, Problem, param_error
+from spm_models.incentives.cost import AttainmentSimulation, AttainmentSource
 from spm_models.incentives.plan import Plan
+from spm_models.quota.inputs import QUOTA_BOOKING_TYPES
+from spm_models.skipped import Skipped
 
 
 def credits_from_bookings(company: Company, year: int) -> pd.DataFrame:
@@ -119,7 +124,9 @@ def plan_quotas(
     Each measure's quota is the rep's credits of the prior year that the measure's credit rule
     matches, times ``1 + growth``. Reps without a full prior year (and reps with nothing to go
     on) get the median of the others, so a new hire carries a full-territory quota that the
-    plan's ramp lowers month by month. When ``quota_table`` (``rep_id``, ``annual_quota``: new
+    plan's ramp lowers month by month. When no rep has prior-year credits for a measure, no
+    quota is invented: :class:`~spm_models.errors.InputDataError` says so (see
+    :func:`replay_skipped`). When ``quota_table`` (``rep_id``, ``annual_quota``: new
     and expansion bookings, as the quota notebook issues them) is given, measures that credit
     exactly new and/or expansion bookings take those quotas instead.
 
@@ -141,14 +148,31 @@ def plan_quotas(
         mask = hist["measure"].isin(m.credit.measures)
         for col, values in m.credit.where:
             mask &= hist[col].astype(str).isin(values)
+        bookings_quota = set(m.credit.measures) <= {"new", "expansion"} and not m.credit.where
+        from_table = None
+        if issued is not None and bookings_quota:
+            from_table = out["rep_id"].map(issued).astype(float)
+            if (from_table > 0).all():
+                out[f"quota_{m.id}"] = from_table.to_numpy()
+                continue
         trailing = hist[mask].groupby("rep_id")["amount"].sum()
         quota = out["rep_id"].map(trailing).where(full_year) * (1 + growth)
         quota = quota.where(quota > 0)
-        fill = float(quota.median()) if quota.notna().any() else 100_000.0
-        quota = quota.fillna(max(fill, 1_000.0)).round(-2)
-        bookings_quota = set(m.credit.measures) <= {"new", "expansion"} and not m.credit.where
-        if issued is not None and bookings_quota:
-            from_table = out["rep_id"].map(issued).astype(float)
+        if not quota.notna().any():
+            raise InputDataError(
+                [
+                    Problem(
+                        source="bookings",
+                        column="period",
+                        message=(
+                            f"has no {year - 1} bookings that the measure {m.id!r} credits, so "
+                            f"no {year} quota can be derived for it"
+                        ),
+                    )
+                ]
+            )
+        quota = quota.fillna(float(quota.median())).round(-2)
+        if from_table is not None:
             quota = from_table.where(from_table > 0, quota)
         out[f"quota_{m.id}"] = quota.to_numpy()
     out["annual_quota"] = out[[f"quota_{m.id}" for m in plan.measures]].sum(axis=1)
@@ -193,6 +217,164 @@ def plan_for_year(plan: Plan, year: int) -> Plan:
     return replace(plan, year=year, spifs=spifs)
 
 
+def _covered_months(company: Company, year: int) -> int:
+    """Months of calendar ``year`` that the bookings history covers."""
+    periods = company.bookings["period"]
+    first = pd.Timestamp(periods.min()).to_period("M")
+    last = pd.Timestamp(company.as_of).to_period("M")
+    start = max(first, pd.Period(f"{year}-01", "M"))
+    end = min(last, pd.Period(f"{year}-12", "M"))
+    return max(0, (end - start).n + 1)
+
+
+def replay_skipped(company: Company, plan: Plan, year: int) -> Skipped | None:
+    """Why ``year`` cannot be replayed through ``plan``, or None when it can.
+
+    A replay needs every month of ``year`` (its credits) and of the year before (its quotas).
+    """
+    for y, what in ((year, "its bookings"), (year - 1, "the quotas it is paid against")):
+        months = _covered_months(company, y)
+        if months < 12:
+            return Skipped(
+                "The replayed payout statement",
+                f"the bookings history covers {months} month(s) of {y}, and a replay of "
+                f"{year} needs the whole of {y} for {what}",
+                f"bookings for every month of {year - 1} and {year}",
+            )
+    return None
+
+
+def _bookings_measure(plan: Plan) -> list[str]:
+    """Ids of the measures that credit exactly the quota's booking types (new, expansion)."""
+    return [
+        m.id
+        for m in plan.measures
+        if set(m.credit.measures) <= set(QUOTA_BOOKING_TYPES) and not m.credit.where
+    ]
+
+
+def seat_quotas(
+    company: Company, plan: Plan, issued: pd.DataFrame, growth: float = 0.1
+) -> pd.DataFrame | Skipped:
+    """The measure quotas of every seat of the issued quota table, for costing ``plan``.
+
+    The seats are exactly the rows of ``issued`` with a quota above zero, so the costed
+    new and expansion quota adds up to the issued total. A measure that credits new and
+    expansion bookings takes the issued quota; any other measure (e.g. renewals) takes the
+    seat's credits of the measure over the last 12 months, annualised when the history is
+    shorter, times ``1 + growth``; a seat with no such credits (a vacant seat, a new hire)
+    takes the median of the others.
+
+    Parameters
+    ----------
+    company : Company
+    plan : Plan
+    issued : DataFrame
+        ``rep_id, quota`` (and ``rep_name``, ``status``), the quota page's ``quotas`` table.
+    growth : float
+        Growth of the other measures' quotas over their trailing credits.
+
+    Returns
+    -------
+    DataFrame or Skipped
+        ``rep_id, rep_name, status, quota_<measure>..., annual_quota``; a :class:`Skipped`
+        when the plan has no new and expansion measure or another measure has no history.
+    """
+    if growth <= -1:
+        raise param_error("growth", "seat_quotas", "> -1", growth)
+    require = {"rep_id", "quota"} - set(issued.columns)
+    if require:
+        raise param_error("issued", "seat_quotas", "a table with rep_id and quota", list(issued))
+    seats = issued.loc[pd.to_numeric(issued["quota"], errors="coerce") > 0].copy()
+    seats["rep_id"] = seats["rep_id"].astype(str)
+    if "rep_name" not in seats.columns:
+        seats["rep_name"] = seats["rep_id"]
+    if "status" not in seats.columns:
+        seats["status"] = "active"
+    section = "The incentive cost"
+    bookings_ids = _bookings_measure(plan)
+    if not bookings_ids:
+        return Skipped(
+            section,
+            f"the plan {plan.id!r} has no measure on new and expansion bookings to carry the "
+            "issued quotas",
+        )
+    out = seats[["rep_id", "rep_name", "status"]].reset_index(drop=True)
+    quota = seats["quota"].astype(float).to_numpy()
+    months = _covered_months_trailing(company)
+    b = company.bookings
+    end = pd.Timestamp(company.as_of).to_period("M").to_timestamp()
+    recent = b[(b["period"] > end - pd.DateOffset(months=12)) & b["rep_id"].notna()]
+    for m in plan.measures:
+        if m.id == bookings_ids[0]:
+            out[f"quota_{m.id}"] = quota
+            continue
+        if m.id in bookings_ids:
+            return Skipped(section, "the plan has two measures on new and expansion bookings")
+        mask = recent["booking_type"].isin(m.credit.measures)
+        credited = recent[mask]
+        for col, values in m.credit.where:
+            attr = credited["account_id"].map(company.accounts.set_index("account_id")[col])
+            credited = credited[attr.astype(str).isin(values).to_numpy()]
+        trailing = credited.groupby(credited["rep_id"].astype(str))["amount"].sum()
+        q = out["rep_id"].map(trailing * (12 / months) * (1 + growth)).where(lambda v: v > 0)
+        if not q.notna().any():
+            return Skipped(
+                section,
+                f"no seat has bookings that the measure {m.name!r} credits in the last "
+                "12 months, so its quota cannot be derived",
+                "bookings of that kind in the history",
+            )
+        out[f"quota_{m.id}"] = q.fillna(float(q.median())).round(-2).to_numpy()
+    out["annual_quota"] = out[[f"quota_{m.id}" for m in plan.measures]].sum(axis=1)
+    out.attrs["bookings_measure"] = bookings_ids[0]
+    return out
+
+
+def _covered_months_trailing(company: Company) -> int:
+    """Months of the last 12 that the bookings history covers (at least 1)."""
+    from spm_models.quota.inputs import history_months
+
+    return max(1, min(12, history_months(company.bookings, company.as_of)))
+
+
+def seat_attainment(
+    draws: pd.DataFrame, seats: Sequence[str], *, seed: int = 7
+) -> AttainmentSimulation:
+    """Simulated attainment of each seat, taken from the quota page's simulation.
+
+    ``draws`` has one column per simulated rep and one row per simulated year (see
+    :meth:`spm_models.quota.AttainmentResult.draws`). A seat the quota simulation did not
+    cover (a vacant seat, or one with no quota before its start) is costed as a typical rep:
+    in each simulated year it takes the attainment of a simulated rep drawn at random.
+
+    Raises
+    ------
+    ValueError
+        When ``draws`` is empty.
+    """
+    if draws.empty or draws.shape[1] == 0:
+        raise param_error("draws", "seat_attainment", "a non-empty table of draws", draws.shape)
+    values = draws.to_numpy(dtype=float)
+    columns = {str(c): i for i, c in enumerate(draws.columns)}
+    rng = np.random.default_rng(seed)
+    out = np.empty((values.shape[0], len(seats)))
+    for j, seat in enumerate(seats):
+        if seat in columns:
+            out[:, j] = values[:, columns[seat]]
+        else:
+            pick = rng.integers(0, values.shape[1], size=values.shape[0])
+            out[:, j] = values[np.arange(values.shape[0]), pick]
+    covered = sum(s in columns for s in seats)
+    params = {"from": "quota simulation", "seats_drawn_from_others": len(seats) - covered}
+    return AttainmentSimulation(np.maximum(out, 0.0), AttainmentSource.FORECAST, params)
+
+
+def share_at_or_above(draws: pd.DataFrame) -> float:
+    """Expected share of simulated reps at or above quota (the quota page's figure)."""
+    return float((draws.to_numpy(dtype=float) >= 1.0).mean(axis=1).mean())
+
+
 __all__ = [
     "assignments_for",
     "credits_from_bookings",
@@ -201,4 +383,8 @@ __all__ = [
     "plan_for_year",
     "plan_quotas",
     "rep_bookings_by_year",
+    "replay_skipped",
+    "seat_attainment",
+    "seat_quotas",
+    "share_at_or_above",
 ]

@@ -6,7 +6,7 @@ ipywidgets for :func:`plan_explorer`) are imported only when a chart is drawn.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import partial
 
 import numpy as np
@@ -16,6 +16,7 @@ from spm_models.figures import figure_axes
 from spm_models.incentives.cost import AttainmentSimulation, PlanComparison, plan_cost
 from spm_models.incentives.engine import PayoutResult
 from spm_models.incentives.plan import Plan
+from spm_models.registry import format_value
 
 _axes = partial(figure_axes, default=(7.5, 4.2))
 
@@ -28,13 +29,20 @@ def _usd(x: float, _pos=None) -> str:
     return f"${x:,.0f}"
 
 
-def plot_payout_curves(comparison: PlanComparison, *, ax=None):
+def _name(plan_id: str, names: Mapping[str, str] | None) -> str:
+    """The plan's name for a legend (its id when no name is given)."""
+    return (names or {}).get(plan_id, plan_id)
+
+
+def plot_payout_curves(
+    comparison: PlanComparison, *, names: Mapping[str, str] | None = None, ax=None
+):
     """Payout as a multiple of target incentive against attainment, one line per plan."""
     from matplotlib.ticker import PercentFormatter
 
     fig, ax = _axes(ax)
     for pid, rows in comparison.curves.groupby("plan_id", sort=False):
-        ax.plot(rows["attainment"], rows["payout_pct_of_target"], label=pid, lw=2)
+        ax.plot(rows["attainment"], rows["payout_pct_of_target"], label=_name(pid, names), lw=2)
     ax.axvline(1.0, color="grey", lw=0.8, ls=":")
     ax.axhline(1.0, color="grey", lw=0.8, ls=":")
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
@@ -42,12 +50,14 @@ def plot_payout_curves(comparison: PlanComparison, *, ax=None):
     ax.set_xlabel("Attainment (% of annual quota)")
     ax.set_ylabel("Annual incentive (% of target incentive)")
     ax.set_title("Payout curve per plan")
-    ax.legend()
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
     ax.grid(alpha=0.3)
     return fig
 
 
-def plot_cost_distribution(comparison: PlanComparison, *, ax=None):
+def plot_cost_distribution(
+    comparison: PlanComparison, *, names: Mapping[str, str] | None = None, ax=None
+):
     """Distribution of the team's annual incentive cost per plan, with the target cost."""
     fig, ax = _axes(ax)
     costs = comparison.costs
@@ -56,25 +66,34 @@ def plot_cost_distribution(comparison: PlanComparison, *, ax=None):
     bins = np.linspace(lo, hi if hi > lo else lo + 1, 40)
     for pid, c in costs.items():
         ax.hist(
-            c.total_cost, bins=bins, alpha=0.5, label=f"{pid} (mean {_usd(c.total_cost.mean())})"
+            c.total_cost,
+            bins=bins,
+            alpha=0.5,
+            label=f"{_name(pid, names)} (mean {format_value(c.total_cost.mean(), 'usd')})",
         )
     target = next(iter(costs.values())).target_cost
-    ax.axvline(target, color="black", ls="--", lw=1, label=f"target cost {_usd(target)}")
+    ax.axvline(
+        target, color="black", ls="--", lw=1, label=f"target cost {format_value(target, 'usd')}"
+    )
     ax.xaxis.set_major_formatter(_usd)
     ax.set_xlabel("Total incentive cost of the team per year (USD)")
     ax.set_ylabel("Simulated years")
     ax.set_title("Incentive cost distribution")
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
     return fig
 
 
-def plot_cost_of_sales(comparison: PlanComparison, *, ax=None):
+def plot_cost_of_sales(
+    comparison: PlanComparison, *, names: Mapping[str, str] | None = None, ax=None
+):
     """Cost of sales (incentive cost / bookings) against team attainment, per simulated year."""
     from matplotlib.ticker import PercentFormatter
 
     fig, ax = _axes(ax)
     for pid, c in comparison.costs.items():
-        points = ax.scatter(c.mean_attainment, c.cost_of_sales, s=6, alpha=0.3, label=pid)
+        points = ax.scatter(
+            c.mean_attainment, c.cost_of_sales, s=6, alpha=0.3, label=_name(pid, names)
+        )
         # the trend: mean cost of sales within attainment bands of equal count
         n_bins = int(min(12, max(len(c.mean_attainment) // 25, 2)))
         bands = pd.qcut(c.mean_attainment, n_bins, duplicates="drop")
@@ -86,34 +105,47 @@ def plot_cost_of_sales(comparison: PlanComparison, *, ax=None):
     ax.set_xlabel("Team attainment in the simulated year (% of quota)")
     ax.set_ylabel("Cost of sales (incentive / bookings)")
     ax.set_title("Cost of sales against attainment (dots: simulated years; line: band means)")
-    ax.legend(markerscale=3)
+    ax.legend(
+        markerscale=3,
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.15),
+        ncol=2,
+        frameon=False,
+    )
     ax.grid(alpha=0.3)
     return fig
 
 
-def plot_plan_comparison(comparison: PlanComparison, *, ax=None):
+def plot_plan_comparison(
+    comparison: PlanComparison, *, names: Mapping[str, str] | None = None, ax=None
+):
     """Plan A against plan B: 10th, 50th and 90th percentile of annual cost, side by side."""
     fig, ax = _axes(ax)
     table = comparison.table.set_index("plan_id")
     stats = ["cost_p10", "cost_p50", "cost_p90"]
-    names = ["P10 (weak year)", "median", "P90 (strong year)"]
+    stat_labels = ["P10 (weak year)", "median", "P90 (strong year)"]
     x = np.arange(len(stats))
     width = 0.8 / max(len(table), 1)
     for i, (pid, row) in enumerate(table.iterrows()):
         values = [row[s] for s in stats]
-        bars = ax.bar(x + i * width - 0.4 + width / 2, values, width, label=pid)
-        ax.bar_label(bars, labels=[_usd(v) for v in values], fontsize=7)
-    ax.set_xticks(x, names)
+        bars = ax.bar(x + i * width - 0.4 + width / 2, values, width, label=_name(pid, names))
+        ax.bar_label(bars, labels=[format_value(v, "usd") for v in values], fontsize=7)
+    ax.set_xticks(x, stat_labels)
     ax.set_ylim(0, float(table[stats].to_numpy().max()) * 1.12)
     ax.yaxis.set_major_formatter(_usd)
     ax.set_ylabel("Total incentive cost per year (USD)")
     ax.set_title("Plan comparison on the same simulated attainment")
-    ax.legend()
+    # Below the axes, so that the legend never covers a bar's value label.
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=2, frameon=False)
     return fig
 
 
-def plot_statement(result: PayoutResult, rep_id: str, *, ax=None):
-    """One rep's statement by period: commission, clawback, SPIF, and the amount paid."""
+def plot_statement(result: PayoutResult, rep_id: str, *, name: str | None = None, ax=None):
+    """One rep's statement by period: commission, clawback, SPIF, and the amount paid.
+
+    ``name`` is the rep's name for the title (default the id).
+    """
     fig, ax = _axes(ax)
     st = result.statements[result.statements["rep_id"] == rep_id]
     x = np.arange(len(st))
@@ -139,8 +171,9 @@ def plot_statement(result: PayoutResult, rep_id: str, *, ax=None):
     ax.set_xticks(x, st["period"].astype(str), rotation=45 if len(st) > 6 else 0)
     ax.yaxis.set_major_formatter(_usd)
     ax.set_ylabel("USD per period")
-    ax.set_title(f"Payout statement of {rep_id}")
-    ax.legend(fontsize=8)
+    ax.set_title(f"Payout statement of {name or rep_id}")
+    # Below the axes, so that the legend never covers a bar or the paid line.
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, frameon=False)
     return fig
 
 

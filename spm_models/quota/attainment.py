@@ -75,6 +75,15 @@ class AttainmentResult:
         """Median attainment over all reps and simulated years."""
         return float(np.median(self.attainment_sample))
 
+    def draws(self) -> pd.DataFrame:
+        """Attainment of each rep (columns, by ``rep_id``) in each simulated year (rows).
+
+        This is the one simulation behind the expected share at quota; the incentive page
+        costs its plans on these same draws.
+        """
+        matrix = np.asarray(self.attainment_sample).reshape(self.n_sims, len(self.by_rep))
+        return pd.DataFrame(matrix, columns=self.by_rep["rep_id"].astype(str).tolist())
+
     @property
     def verdict(self) -> str:
         """``"too hard"``, ``"healthy"`` or ``"too easy"`` against :data:`HEALTHY_SHARE`."""
@@ -96,7 +105,8 @@ def expected_from_history(
 ) -> pd.DataFrame:
     """Expected annual bookings and their spread per territory from monthly history.
 
-    The expected value is the trailing 12 months grown by ``growth``; the coefficient of
+    The expected value is the trailing 12 months grown by ``growth`` (annualised when
+    ``months`` < 12: pass the months of history there are); the coefficient of
     variation of a year comes from the month-to-month spread, ``cv_month / sqrt(12)``, floored
     at ``min_cv`` (history understates the uncertainty of next year).
 
@@ -127,7 +137,8 @@ def expected_from_history(
         .reindex(columns=pd.date_range(start, end, freq="MS"))
         .fillna(0.0)
     )
-    last12 = monthly.iloc[:, -12:].sum(axis=1)
+    # With under a year of months the trailing year is annualised from the months there are.
+    last12 = monthly.iloc[:, -12:].sum(axis=1) * (12 / min(12, monthly.shape[1]))
     mean_m = monthly.mean(axis=1)
     cv_m = monthly.std(axis=1, ddof=1) / mean_m.where(mean_m > 0)
     cv = (cv_m / np.sqrt(12)).fillna(1.0).clip(lower=min_cv)

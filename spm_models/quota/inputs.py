@@ -22,6 +22,7 @@ QUOTA_BOOKING_TYPES: tuple[str, ...] = ("new", "expansion")
 
 TERRITORY_COLUMNS = (
     "rep_id",
+    "rep_name",
     "region",
     "manager_id",
     "status",
@@ -42,6 +43,41 @@ def require_columns(df: pd.DataFrame, columns: Sequence[str], source: str) -> No
         )
 
 
+def normalise_assignment(assignment: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The alignment table with ``account_id, new_rep_id, old_rep_id`` columns, or ``None``.
+
+    The territory page writes the new rep as ``rep_id`` and the current one as
+    ``current_rep_id`` (older runs: ``new_rep_id`` and ``old_rep_id``); both layouts are read.
+    """
+    if assignment is None:
+        return None
+    a = assignment.copy()
+    if "new_rep_id" not in a.columns and "rep_id" in a.columns:
+        a = a.rename(columns={"rep_id": "new_rep_id"})
+    if "old_rep_id" not in a.columns and "current_rep_id" in a.columns:
+        a = a.rename(columns={"current_rep_id": "old_rep_id"})
+    for col in ("account_id", "new_rep_id", "old_rep_id"):
+        if col in a.columns:
+            a[col] = a[col].astype("object").where(a[col].notna(), None)
+            a[col] = a[col].map(lambda v: v if v is None else str(v))
+    return a
+
+
+def history_months(bookings: pd.DataFrame, as_of: pd.Timestamp) -> int:
+    """Months of bookings history up to ``as_of``: from the first booked month to ``as_of``'s.
+
+    Examples
+    --------
+    Bookings from March to December of one year give 10.
+    """
+    require_columns(bookings, ["period"], "bookings")
+    if bookings.empty:
+        return 0
+    first = pd.Timestamp(bookings["period"].min()).to_period("M")
+    last = pd.Timestamp(as_of).to_period("M")
+    return max(0, (last - first).n + 1)
+
+
 def alignment_from_assignment(accounts: pd.DataFrame, assignment: pd.DataFrame | None) -> pd.Series:
     """Return the rep of each account: the aligned ``new_rep_id`` if given, else the current one.
 
@@ -50,8 +86,9 @@ def alignment_from_assignment(accounts: pd.DataFrame, assignment: pd.DataFrame |
     accounts : DataFrame
         Accounts table with ``account_id`` and ``current_rep_id``.
     assignment : DataFrame or None
-        The territory alignment (``account_id``, ``new_rep_id``), e.g. the territory
-        notebook's ``tables/assignment.csv``. Accounts it does not list keep their current rep.
+        The territory alignment (``account_id`` and ``new_rep_id`` or ``rep_id``), e.g. the
+        territory notebook's ``tables/assignment.csv``. Accounts it does not list keep their
+        current rep.
 
     Returns
     -------
@@ -60,6 +97,7 @@ def alignment_from_assignment(accounts: pd.DataFrame, assignment: pd.DataFrame |
     """
     require_columns(accounts, ["account_id", "current_rep_id"], "accounts")
     rep = accounts.set_index("account_id")["current_rep_id"].astype("object")
+    assignment = normalise_assignment(assignment)
     if assignment is None:
         return rep
     require_columns(assignment, ["account_id", "new_rep_id"], "assignment.csv")
@@ -136,7 +174,7 @@ def territory_table(
     Returns
     -------
     DataFrame
-        One row per rep seat with columns ``rep_id, region, manager_id, status, fte,
+        One row per rep seat with columns ``rep_id, rep_name, region, manager_id, status, fte,
         hire_date, n_accounts, potential, trailing_bookings``; accounts with no rep are left
         out (their count is in ``DataFrame.attrs["unassigned_accounts"]``).
     """
@@ -173,7 +211,9 @@ def territory_table(
     out = reps.copy()
     if "manager_id" not in out.columns:
         out["manager_id"] = out["region"]
-    out = out[["rep_id", "region", "manager_id", "status", "fte", "hire_date"]].join(
+    if "rep_name" not in out.columns:
+        out["rep_name"] = out["rep_id"]
+    out = out[["rep_id", "rep_name", "region", "manager_id", "status", "fte", "hire_date"]].join(
         by_rep, on="rep_id"
     )
     out[["potential", "trailing_bookings"]] = (

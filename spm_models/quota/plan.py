@@ -3,13 +3,14 @@ expected attainment, in one call (used by the notebook, the CLI and the what-if 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from spm_models.errors import InfeasibleModelError, param_error
+from spm_models.errors import InfeasibleModelError, InputDataError, Problem, param_error
 from spm_models.quota.allocation import (
     QuotaAllocation,
     Reconciliation,
@@ -26,6 +27,8 @@ from spm_models.quota.fairness import FairQuotaResult, fair_quotas
 from spm_models.quota.inputs import (
     QUOTA_BOOKING_TYPES,
     alignment_from_assignment,
+    history_months,
+    normalise_assignment,
     territory_table,
     trailing_bookings_by_account,
 )
@@ -55,18 +58,23 @@ class PlanningInputs:
     plan_start : Timestamp
         First day of the plan year (the month after the history ends).
     trailing : float
-        Quota bookings (new + expansion) over the last 12 months.
+        Quota bookings (new + expansion) over the last 12 months; with a shorter history, the
+        months there are, annualised (times 12 / ``history_months``).
     prior : float
-        The same over the 12 months before.
+        The same over the 12 months before (0 with under 24 months of history).
     renewals : float
-        Renewal bookings over the last 12 months.
+        Renewal bookings over the last 12 months (annualised like ``trailing``).
     aligned : bool
         Whether an aligned assignment was applied.
     assignment : DataFrame or None
     history : DataFrame
         ``rep_id, expected_bookings, cv`` at zero growth (from monthly history).
     account_trailing : Series
-        Quota bookings of each account over the last 12 months.
+        Quota bookings of each account over the last 12 months (annualised like ``trailing``).
+    history_months : int
+        Months of bookings history up to the as-of date.
+    flat_season : bool
+        True when under 12 months of history leave no seasonal pattern: the profile is even.
     """
 
     territories: pd.DataFrame
@@ -81,33 +89,64 @@ class PlanningInputs:
     assignment: pd.DataFrame | None
     history: pd.DataFrame
     account_trailing: pd.Series
+    history_months: int = 12
+    flat_season: bool = False
 
     @property
     def trend(self) -> float:
-        """Growth of quota bookings over the last year."""
+        """Growth of quota bookings over the last year (0 when it cannot be measured)."""
         return self.trailing / self.prior - 1 if self.prior > 0 else 0.0
+
+    @property
+    def annualised(self) -> bool:
+        """True when the trailing figures are annualised from under 12 months of history."""
+        return self.history_months < 12
+
+    @property
+    def trend_measured(self) -> bool:
+        """True when two full years of history measure last year's growth."""
+        return self.history_months >= 24 and self.prior > 0
 
 
 def planning_inputs(company: Company, *, assignment: pd.DataFrame | None = None) -> PlanningInputs:
-    """Derive the territory table, seasonality and history figures from a company."""
-    territories = territory_table(
-        company.accounts, company.reps, company.bookings, company.as_of, assignment=assignment
-    )
-    rep_of = alignment_from_assignment(company.accounts, assignment)
+    """Derive the territory table, seasonality and history figures from a company.
+
+    With under 12 months of bookings the trailing figures are annualised (times 12 over the
+    months there are) and quotas are spread evenly over the months; last year's growth is
+    measured only with 24 months or more (else 0).
+    """
+    assignment = normalise_assignment(assignment)
     as_of = pd.Timestamp(company.as_of)
-    plan_start = (as_of + pd.offsets.MonthBegin(1)).normalize()
-    account_trailing = trailing_bookings_by_account(company.bookings, as_of)
-    trailing = float(account_trailing.sum())
-    prior = float(
-        trailing_bookings_by_account(company.bookings, as_of - pd.DateOffset(months=12)).sum()
+    months = history_months(company.bookings, as_of)
+    if months < 1:
+        raise InputDataError(
+            [Problem(source="bookings", column="period", message="has no bookings to plan from")]
+        )
+    scale = 12 / months if months < 12 else 1.0
+    territories = territory_table(
+        company.accounts, company.reps, company.bookings, as_of, assignment=assignment
     )
-    renewals = float(
+    territories["trailing_bookings"] = territories["trailing_bookings"] * scale
+    rep_of = alignment_from_assignment(company.accounts, assignment)
+    plan_start = (as_of + pd.offsets.MonthBegin(1)).normalize()
+    account_trailing = trailing_bookings_by_account(company.bookings, as_of) * scale
+    trailing = float(account_trailing.sum())
+    prior = 0.0
+    if months >= 24:
+        prior = float(
+            trailing_bookings_by_account(company.bookings, as_of - pd.DateOffset(months=12)).sum()
+        )
+    renewals = scale * float(
         trailing_bookings_by_account(company.bookings, as_of, booking_types=("renewal",)).sum()
     )
-    profile = seasonal_profile(
-        company.bookings, booking_types=QUOTA_BOOKING_TYPES, fiscal_start_month=plan_start.month
-    )
-    history = expected_from_history(company.bookings, rep_of, as_of)
+    flat = months < 12
+    if flat:
+        profile = pd.Series(1 / 12, index=pd.RangeIndex(1, 13, name="fiscal_month"), name="share")
+    else:
+        profile = seasonal_profile(
+            company.bookings, booking_types=QUOTA_BOOKING_TYPES, fiscal_start_month=plan_start.month
+        )
+    history = expected_from_history(company.bookings, rep_of, as_of, months=min(24, months))
     return PlanningInputs(
         territories,
         rep_of,
@@ -121,6 +160,8 @@ def planning_inputs(company: Company, *, assignment: pd.DataFrame | None = None)
         assignment,
         history,
         account_trailing,
+        months,
+        flat,
     )
 
 
@@ -146,7 +187,7 @@ class QuotaPlan:
     layered : LayeredQuotas
         Issued quotas after each layer's cushion.
     quotas : DataFrame
-        Issued rep quotas: ``rep_id, region, manager_id, status, hire_date, potential,
+        Issued rep quotas: ``rep_id, rep_name, region, manager_id, status, hire_date, potential,
         trailing_bookings, moved_out_bookings, moved_in_bookings, quota, ramped_quota,
         q1..q4`` (``quota`` is the full-year quota of a ramped rep after cushions,
         ``ramped_quota`` and ``q1..q4`` what the rep carries after ramp, proration and
@@ -159,6 +200,9 @@ class QuotaPlan:
         Bookings growth assumed for the attainment simulation.
     fair_problem : str or None
         Why the fairness LP has no solution, when ``fair`` is ``None``.
+    growth_relaxed : tuple or None
+        ``(bound, set, used)`` when a growth bound was moved to meet the target, e.g.
+        ``("growth_max", 0.5, 0.6)``.
     """
 
     target: float
@@ -173,6 +217,7 @@ class QuotaPlan:
     attainment: AttainmentResult
     expected_growth: float
     fair_problem: str | None = None
+    growth_relaxed: tuple[str, float, float] | None = None
 
     @property
     def total(self) -> float:
@@ -201,6 +246,7 @@ def plan_quotas(
     expected_growth: float | None = None,
     n_sims: int = 2000,
     seed: int = 7,
+    relax_growth: bool = False,
 ) -> QuotaPlan:
     """Build a quota plan.
 
@@ -226,6 +272,10 @@ def plan_quotas(
         omitted.
     n_sims, seed : int
         Monte Carlo size and seed.
+    relax_growth : bool, default False
+        When the growth bounds cannot add up to the target, move the blocking bound just far
+        enough (recorded in ``QuotaPlan.growth_relaxed``) instead of raising
+        :class:`~spm_models.errors.InfeasibleModelError`.
     """
     if method not in METHOD_NAMES:
         raise param_error("method", "plan_quotas", f"one of {list(METHOD_NAMES)}", method)
@@ -241,14 +291,21 @@ def plan_quotas(
     staffed = t.loc[t["potential"] > 0]
     fair: FairQuotaResult | None = None
     fair_problem: str | None = None
+    relaxed: tuple[str, float, float] | None = None
     try:
         fair = fair_quotas(staffed, target, growth_min=growth_min, growth_max=growth_max)
     except InfeasibleModelError as exc:
         # The growth bounds are a policy of the fair method; another method's quotas do not
         # depend on them, so its plan goes ahead and reports why no fair comparison exists.
-        if method == "fair":
+        relaxed = _relaxed_bound(exc, growth_min, growth_max) if relax_growth else None
+        if method == "fair" and relaxed is None:
             raise
         fair_problem = str(exc)
+    if relaxed is not None:
+        bound, _, value = relaxed
+        bounds = {"growth_min": growth_min, "growth_max": growth_max, bound: value}
+        fair = fair_quotas(staffed, target, **bounds)
+        fair_problem = None
     if fair is not None:
         fair_alloc = t[["rep_id", "region", "manager_id"]].merge(
             fair.quotas[["rep_id", "quota"]], on="rep_id", how="left"
@@ -265,7 +322,8 @@ def plan_quotas(
         [("region", region_cushion), ("manager_id", manager_cushion), ("rep_id", rep_cushion)],
     )
     q = layered.rep_quotas[["rep_id", "quota"]].merge(
-        t[["rep_id", "status", "hire_date", "potential", "trailing_bookings"]], on="rep_id"
+        t[["rep_id", "rep_name", "status", "hire_date", "potential", "trailing_bookings"]],
+        on="rep_id",
     )
     q = q.join(_moved_bookings(inputs), on="rep_id").fillna(
         {"moved_out_bookings": 0.0, "moved_in_bookings": 0.0}
@@ -301,6 +359,7 @@ def plan_quotas(
     q = q.merge(layered.rep_quotas[["rep_id", "region", "manager_id"]], on="rep_id")
     cols = [
         "rep_id",
+        "rep_name",
         "region",
         "manager_id",
         "status",
@@ -326,7 +385,21 @@ def plan_quotas(
         att,
         growth,
         fair_problem,
+        relaxed,
     )
+
+
+def _relaxed_bound(
+    exc: InfeasibleModelError, growth_min: float | None, growth_max: float | None
+) -> tuple[str, float, float] | None:
+    """``(bound, old, new)``: the growth bound moved just far enough to meet the target."""
+    if exc.family == "growth_max" and exc.details.get("needed_growth_max") is not None:
+        new = math.ceil(float(exc.details["needed_growth_max"]) * 1000 + 1e-6) / 1000
+        return "growth_max", float(growth_max), new
+    if exc.family == "growth_min" and exc.details.get("needed_growth_min") is not None:
+        new = math.floor(float(exc.details["needed_growth_min"]) * 1000 - 1e-6) / 1000
+        return "growth_min", float(growth_min), new
+    return None
 
 
 def _moved_bookings(inputs: PlanningInputs) -> pd.DataFrame:

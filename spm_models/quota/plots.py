@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from spm_models.figures import figure_axes
+from spm_models.registry import format_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -62,9 +63,8 @@ def plot_attainment_distribution(result: AttainmentResult, *, ax: Axes | None = 
     ax.axvline(100, color="black", lw=1.2, ls="--", label="quota (100%)")
     ax.set_xlabel("Attainment (% of quota, clipped at 300%)")
     ax.set_ylabel("Simulated rep-years")
-    ax.set_title(
-        f"Simulated attainment: {result.expected_share:.0%} of reps expected at or above quota"
-    )
+    share = format_figure("quota.expected_share_at_or_above", result.expected_share)
+    ax.set_title(f"Simulated attainment: {share} of reps expected at or above quota")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3)
     return fig
@@ -82,9 +82,14 @@ def plot_method_comparison(quotas_by_method: pd.DataFrame, *, ax: Axes | None = 
     pivot = quotas_by_method.pivot_table(
         index="region", columns="method", values="quota", aggfunc="sum"
     )
+    from spm_models.quota.report import METHOD_SHORT_LABELS
+
+    pivot = pivot.rename(columns=lambda m: METHOD_SHORT_LABELS.get(m, str(m).replace("_", " ")))
     (pivot / 1e6).plot.bar(ax=ax, rot=0)
     ax.set_xlabel("Region")
     ax.set_ylabel("Quota ($M)")
     ax.set_title("Quota by region under each allocation method")
+    # Below the axes, so that the legend never covers a bar.
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
     ax.grid(alpha=0.3, axis="y")
     return fig

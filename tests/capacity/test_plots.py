@@ -17,6 +17,7 @@ from spm_models.capacity import (
 from spm_models.capacity import plots as cplots
 from spm_models.quota import fair_quotas, simulate_attainment
 from spm_models.quota import plots as qplots
+from spm_models.registry import format_figure
 
 START = pd.Timestamp("2027-01-01")
 ROSTER = pd.DataFrame({"rep_id": ["R1", "R2", "R3"], "tenure_months": [24, 2, 0], "fte": 1.0})
@@ -68,7 +69,9 @@ def test_quota_charts() -> None:
     fig2 = qplots.plot_attainment_distribution(att)
     counts = sum(p.get_height() for p in fig2.axes[0].patches)
     assert counts == 600
-    assert f"{att.expected_share:.0%}" in fig2.axes[0].get_title()
+    assert format_figure("quota.expected_share_at_or_above", att.expected_share) in (
+        fig2.axes[0].get_title()
+    )
     methods = pd.DataFrame(
         {
             "region": ["E", "W", "E", "W"],
