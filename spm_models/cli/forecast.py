@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from spm_models.cluster import dask_client
@@ -140,10 +141,9 @@ def run(args: argparse.Namespace) -> int:
         )
     for sid, why in batch.failures.items():
         print(f"error: series {sid!r} could not be forecast: {why}", file=sys.stderr)
-    for sid, notes in batch.notes.items():
-        for note in notes:
-            if note.startswith("backtest"):
-                print(f"note: series {sid!r}: {note}", file=sys.stderr)
+    for note, sids in _method_notes(batch.notes, prepared).items():
+        who = "" if not args.id_col else f"{_series_count(sids, len(prepared))}: "
+        print(f"note: {who}{note}", file=sys.stderr)
     out = batch.forecasts.copy()
     out["ds"] = out["ds"].dt.strftime("%Y-%m-%d")
     columns = ["id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
@@ -156,24 +156,57 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {len(out)} rows ({n_series} series x {args.horizon} periods) to {args.out}")
     print(f"models used: {used}")
     if args.backtest:
-        metrics_path = args.metrics_out or args.out.with_name(f"{args.out.stem}_metrics.csv")
-        table = batch.metrics.copy()
-        if not batch.backtests.empty:
-            overall = evaluate(batch.backtests, DEFAULT_METRICS, width=args.interval_width)
-            table = pd.concat(
-                [table, pd.DataFrame([{"id": "ALL", "model": "-", **overall}])],
-                ignore_index=True,
-            )
-        if not args.id_col:
-            table = table.drop(columns="id").assign(
-                series=["series" if i < len(table) - 1 else "ALL" for i in range(len(table))]
-            )
-            table = table[["series", *[c for c in table.columns if c != "series"]]]
-        table.to_csv(metrics_path, index=False)
-        last = table.iloc[-1]
-        print(
-            f"backtest ({args.backtest_windows} cutoffs): sMAPE {last['smape']:.1f}%, "
-            f"WAPE {last['wape']:.1f}%, {args.interval_width:.0%} interval coverage "
-            f"{last.get('coverage', float('nan')):.0f}%; metrics in {metrics_path}"
-        )
+        _write_backtest(args, batch)
     return EXIT_FAILED if batch.failures else EXIT_OK
+
+
+def _write_backtest(args: argparse.Namespace, batch) -> None:
+    """Write the backtest metrics table and print its summary line (or why there is none)."""
+    metrics_path = args.metrics_out or args.out.with_name(f"{args.out.stem}_metrics.csv")
+    if batch.metrics.empty:
+        print(
+            "backtest: no series is long enough for a backtest; no metrics written",
+            file=sys.stderr,
+        )
+        return
+    table = batch.metrics.copy()
+    overall = evaluate(batch.backtests, DEFAULT_METRICS, width=args.interval_width)
+    table = pd.concat(
+        [table, pd.DataFrame([{"id": "ALL", "model": "-", **overall}])], ignore_index=True
+    )
+    if not args.id_col:
+        table = table.drop(columns="id")
+        table.insert(0, "series", ["series"] * (len(table) - 1) + ["ALL"])
+    table.to_csv(metrics_path, index=False)
+    cutoffs = int(batch.backtests.groupby("id")["cutoff"].nunique().max())
+    print(
+        f"backtest (up to {cutoffs} cutoffs per series): {_pct(overall.get('smape'))} sMAPE, "
+        f"{_pct(overall.get('wape'))} WAPE, {args.interval_width:.0%} interval coverage "
+        f"{_pct(overall.get('coverage'))}; metrics in {metrics_path}"
+    )
+
+
+def _pct(value: float | None) -> str:
+    """A 0-100 percentage with one decimal, or "n/a" when it cannot be computed."""
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    return f"{value:.1f}%"
+
+
+def _method_notes(notes: dict[str, list[str]], prepared: dict) -> dict[str, list[str]]:
+    """Notes on methods and backtests (not on filled gaps), each with the series it concerns."""
+    grouped: dict[str, list[str]] = {}
+    for sid, lines in notes.items():
+        filled = set(prepared[sid].report.notes) if sid in prepared else set()
+        for line in lines:
+            if line not in filled:
+                grouped.setdefault(line, []).append(sid)
+    return grouped
+
+
+def _series_count(sids: list[str], total: int) -> str:
+    if len(sids) == total and total > 1:
+        return f"all {total} series"
+    if len(sids) <= 3:
+        return "series " + ", ".join(repr(s) for s in sids)
+    return f"{len(sids)} series"
