@@ -10,6 +10,7 @@ components a series can carry and why the others are left out; the rules are set
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -185,7 +186,11 @@ def fit_component(name: str, y: np.ndarray):
     if float(np.ptp(y)) == 0.0:
         return LastValue(float(y[-1]))
     try:
-        return StatsFit(_statsforecast_model(name).fit(y))
+        with warnings.catch_warnings():
+            # statsforecast's optimiser warns on hard series; the fit is still usable and a
+            # report page must not show library warnings.
+            warnings.simplefilter("ignore")
+            return StatsFit(_statsforecast_model(name).fit(y))
     except (ValueError, ZeroDivisionError, np.linalg.LinAlgError, FloatingPointError):
         return fit_smoothing(y, None)
 
