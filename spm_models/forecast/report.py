@@ -118,8 +118,8 @@ def next_year_sentence(
     """The headline: next 12 months, interval, and change on the last 12 months."""
     text = (
         f"The next 12 months ({first:%b %Y} to {last:%b %Y}) are forecast at "
-        f"{format_value(total, 'usd')}, with a {format_value(width, 'pct')} interval of "
-        f"{format_value(lower, 'usd')} to {format_value(upper, 'usd')}"
+        f"{format_value(total, 'usd')}, with an interval of {format_value(lower, 'usd')} to "
+        f"{format_value(upper, 'usd')} ({format_value(width, 'pct')} coverage)"
     )
     if last_year:
         change = total / last_year - 1
@@ -188,7 +188,10 @@ def backtest_candidates(
             "backtest cutoffs; naive (the last month repeated) is the baseline."
         )
     names.append("naive")
-    return {k: make_forecaster(k, interval_width=width) for k in names}, skipped
+    # Every model is calibrated like the combination (12 origins, 3 periods apart), so the
+    # coverage column compares like with like.
+    same = {"interval_width": width, "calibration_windows": 12, "calibration_step": 3}
+    return {k: make_forecaster(k, **same) for k in names}, skipped
 
 
 def _cutoff_errors(comparison: Comparison, key: str) -> pd.Series:
@@ -370,7 +373,8 @@ def quarter_sentences(quarter: Any) -> list[str]:
     ts_total = quarter.booked_to_date + quarter.ts_remaining
     usd = lambda v: format_value(v, "usd")  # noqa: E731
     lines = [
-        f"{quarter.quarter}: the time-series forecast is {usd(ts_total)} (interval "
+        f"Q{quarter.quarter.quarter} {quarter.quarter.year}: the time-series forecast is "
+        f"{usd(ts_total)} (interval "
         f"{usd(quarter.booked_to_date + quarter.ts_lower)} to "
         f"{usd(quarter.booked_to_date + quarter.ts_upper)})."
     ]
@@ -414,7 +418,14 @@ GROUP_LABELS = {
 
 def bullets(lines: Sequence[str]) -> str:
     """Markdown bullet list of sentences (empty ones left out)."""
-    return "\n".join(f"- {line[0].upper()}{line[1:]}" for line in lines if line)
+    return "\n".join(f"- {_sentence(line)}" for line in lines if line)
+
+
+def _sentence(line: str) -> str:
+    """Capitalised, with a full stop."""
+    line = line.strip()
+    line = line[0].upper() + line[1:]
+    return line if line.endswith((".", "!", "?", ":")) else line + "."
 
 
 def model_label(key: str, fitted: Any) -> str:
@@ -426,7 +437,10 @@ def model_label(key: str, fitted: Any) -> str:
 
 def model_sentence(label: str, choice: ModelChoice) -> str:
     """Which model makes the headline forecast and why."""
-    return f"The headline forecast is made by the {label[0].lower()}{label[1:]}. {choice.sentence}"
+    return (
+        f"The headline forecast is made by the {label[0].lower()}{label[1:]}; the backtest "
+        "below shows how it compares with its parts and with the simple baselines."
+    )
 
 
 def finite_figures(values: Mapping[str, Any]) -> dict[str, Any]:

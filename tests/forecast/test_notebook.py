@@ -103,7 +103,7 @@ def test_forecast_notebook_on_a_ten_month_history(run_notebook, tiny_company, tm
     parts = pd.read_csv(out / "tables" / "forecast_by_group.csv")
     assert parts["next_12_months"].sum() == pytest.approx(metrics["forecast.next_year_total"])
     text = page_text(out)
-    assert "yearly seasonality not used" in text
+    assert "Yearly seasonality not used" in text
     assert "the backtest scores" in text  # shortened to the cutoffs 10 months allow
     assert "Prophet is not backtested" in text
     assert "Seasonal naive is not a baseline here" in text
