@@ -191,7 +191,18 @@ def backtest_candidates(
     # Every model is calibrated like the combination (12 origins, 3 periods apart), so the
     # coverage column compares like with like.
     same = {"interval_width": width, "calibration_windows": 12, "calibration_step": 3}
-    return {k: make_forecaster(k, **same) for k in names}, skipped
+    out = {k: make_forecaster(k, **same) for k in names}
+    out["auto"] = make_forecaster("auto", **forecaster_params("auto", include_prophet, width))
+    return out, skipped
+
+
+def forecaster_params(key: str, include_prophet: bool, width: float) -> dict[str, Any]:
+    """Parameters of the page's forecaster ``key``: the combination takes Prophet in when
+    ``include_prophet`` (it joins only on two years of history)."""
+    params: dict[str, Any] = {"interval_width": width}
+    if key == "auto":
+        params["include_prophet"] = bool(include_prophet)
+    return params
 
 
 def _cutoff_errors(comparison: Comparison, key: str) -> pd.Series:

@@ -157,3 +157,14 @@ def test_interval_coverage_on_simulated_series():
         fc = est.predict(6)
         inside.extend((fc["yhat_lower"] <= y[48:]) & (y[48:] <= fc["yhat_upper"]))
     assert 0.7 <= np.mean(inside) <= 0.9
+
+
+def test_prophet_joins_the_combination_only_on_two_years():
+    rng = np.random.default_rng(6)
+    y = 100 + np.arange(30) + rng.normal(0, 3, 30)
+    est = AutoForecaster(include_prophet=True, calibration_windows=0).fit(frame(y))
+    assert est.members_ == (*FULL_COMPONENTS, "prophet")
+    assert est.label_ == "median of ETS, Theta, ARIMA, CES and Prophet"
+    short = AutoForecaster(include_prophet=True, calibration_windows=0).fit(frame(y[:12]))
+    assert "prophet" not in short.members_
+    assert "Prophet not used: it needs two years of history for a yearly pattern" in short.notes_
