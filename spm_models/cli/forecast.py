@@ -14,7 +14,22 @@ if TYPE_CHECKING:
 
 # The names of spm_models.forecast.models.FORECASTERS, repeated so that ``spm forecast --help``
 # does not import pandas and the models (tests/test_cli.py checks that they agree).
-FORECASTER_NAMES = ("auto", "combo", "ets", "holt", "naive", "prophet", "ses", "snaive", "theta")
+FORECASTER_NAMES = (
+    "auto",
+    "autoarima",
+    "autoces",
+    "autoets",
+    "autotheta",
+    "combo",
+    "drift",
+    "ets",
+    "holt",
+    "naive",
+    "prophet",
+    "ses",
+    "snaive",
+    "theta",
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -115,12 +130,8 @@ def _read(path: Path) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the input, forecast every series and write the results."""
-    import pandas as pd
-
     from spm_models.cluster import dask_client
-    from spm_models.forecast.backtest import DEFAULT_METRICS
     from spm_models.forecast.batch import forecast_many
-    from spm_models.forecast.metrics import evaluate
     from spm_models.forecast.validate import prepare_panel, prepare_series
 
     frame = _read(args.input)
@@ -150,10 +161,9 @@ def run(args: argparse.Namespace) -> int:
         )
     for sid, why in batch.failures.items():
         print(f"error: series {sid!r} could not be forecast: {why}", file=sys.stderr)
-    for sid, notes in batch.notes.items():
-        for note in notes:
-            if note.startswith("backtest"):
-                print(f"note: series {sid!r}: {note}", file=sys.stderr)
+    for note, sids in _method_notes(batch.notes, prepared).items():
+        who = "" if not args.id_col else f"{_series_count(sids, len(prepared))}: "
+        print(f"note: {who}{note}", file=sys.stderr)
     out = batch.forecasts.copy()
     out["ds"] = out["ds"].dt.strftime("%Y-%m-%d")
     columns = ["id", "ds", "yhat", "yhat_lower", "yhat_upper", "model"]
@@ -166,24 +176,64 @@ def run(args: argparse.Namespace) -> int:
     print(f"wrote {len(out)} rows ({n_series} series x {args.horizon} periods) to {args.out}")
     print(f"models used: {used}")
     if args.backtest:
-        metrics_path = args.metrics_out or args.out.with_name(f"{args.out.stem}_metrics.csv")
-        table = batch.metrics.copy()
-        if not batch.backtests.empty:
-            overall = evaluate(batch.backtests, DEFAULT_METRICS, width=args.interval_width)
-            table = pd.concat(
-                [table, pd.DataFrame([{"id": "ALL", "model": "-", **overall}])],
-                ignore_index=True,
-            )
-        if not args.id_col:
-            table = table.drop(columns="id").assign(
-                series=["series" if i < len(table) - 1 else "ALL" for i in range(len(table))]
-            )
-            table = table[["series", *[c for c in table.columns if c != "series"]]]
-        table.to_csv(metrics_path, index=False)
-        last = table.iloc[-1]
-        print(
-            f"backtest ({args.backtest_windows} cutoffs): sMAPE {last['smape']:.1f}%, "
-            f"WAPE {last['wape']:.1f}%, {args.interval_width:.0%} interval coverage "
-            f"{last.get('coverage', float('nan')):.0f}%; metrics in {metrics_path}"
-        )
+        _write_backtest(args, batch)
     return EXIT_FAILED if batch.failures else EXIT_OK
+
+
+def _write_backtest(args: argparse.Namespace, batch) -> None:
+    """Write the backtest metrics table and print its summary line (or why there is none)."""
+    import pandas as pd
+
+    from spm_models.forecast.backtest import DEFAULT_METRICS
+    from spm_models.forecast.metrics import evaluate
+
+    metrics_path = args.metrics_out or args.out.with_name(f"{args.out.stem}_metrics.csv")
+    if batch.metrics.empty:
+        print(
+            "backtest: no series is long enough for a backtest; no metrics written",
+            file=sys.stderr,
+        )
+        return
+    table = batch.metrics.copy()
+    overall = evaluate(batch.backtests, DEFAULT_METRICS, width=args.interval_width)
+    table = pd.concat(
+        [table, pd.DataFrame([{"id": "ALL", "model": "-", **overall}])], ignore_index=True
+    )
+    if not args.id_col:
+        table = table.drop(columns="id")
+        table.insert(0, "series", ["series"] * (len(table) - 1) + ["ALL"])
+    table.to_csv(metrics_path, index=False)
+    cutoffs = int(batch.backtests.groupby("id")["cutoff"].nunique().max())
+    print(
+        f"backtest (up to {cutoffs} cutoffs per series): {_pct(overall.get('smape'))} sMAPE, "
+        f"{_pct(overall.get('wape'))} WAPE, {args.interval_width:.0%} interval coverage "
+        f"{_pct(overall.get('coverage'))}; metrics in {metrics_path}"
+    )
+
+
+def _pct(value: float | None) -> str:
+    """A 0-100 percentage with one decimal, or "n/a" when it cannot be computed."""
+    import numpy as np
+
+    if value is None or not np.isfinite(value):
+        return "n/a"
+    return f"{value:.1f}%"
+
+
+def _method_notes(notes: dict[str, list[str]], prepared: dict) -> dict[str, list[str]]:
+    """Notes on methods and backtests (not on filled gaps), each with the series it concerns."""
+    grouped: dict[str, list[str]] = {}
+    for sid, lines in notes.items():
+        filled = set(prepared[sid].report.notes) if sid in prepared else set()
+        for line in lines:
+            if line not in filled:
+                grouped.setdefault(line, []).append(sid)
+    return grouped
+
+
+def _series_count(sids: list[str], total: int) -> str:
+    if len(sids) == total and total > 1:
+        return f"all {total} series"
+    if len(sids) <= 3:
+        return "series " + ", ".join(repr(s) for s in sids)
+    return f"{len(sids)} series"

@@ -31,6 +31,73 @@ def cutoffs(n: int, horizon: int, windows: int, step: int, min_train: int) -> li
     return sorted(e for e in ends if e >= min_train)
 
 
+#: Fewest training points of a backtest cutoff on a short history.
+MIN_BACKTEST_TRAIN = 4
+
+
+@dataclass(frozen=True)
+class BacktestSettings:
+    """Horizon, cutoffs and training length of a backtest that fits the history.
+
+    ``note`` says in plain words how the requested backtest was shortened (None when it fits).
+    """
+
+    horizon: int
+    step: int
+    min_train: int
+    ends: list[int]
+    note: str | None = None
+
+    @property
+    def windows(self) -> int:
+        """Number of cutoffs."""
+        return len(self.ends)
+
+
+def backtest_settings(
+    n: int,
+    season_length: int,
+    *,
+    horizon: int,
+    windows: int,
+    step: int | None = None,
+    min_train: int | None = None,
+) -> BacktestSettings:
+    """Fit a requested backtest to a history of ``n`` points, with as many cutoffs as it allows.
+
+    The request (default: cutoffs ``horizon`` apart, two seasons of training) is kept when all
+    ``windows`` cutoffs fit. Otherwise the training length drops to half the history (at least
+    :data:`MIN_BACKTEST_TRAIN`), the horizon to what leaves room for ``windows`` cutoffs, and
+    the cutoffs move closer together (one period apart at the least).
+
+    Raises
+    ------
+    InputDataError
+        When not even one cutoff with one step ahead fits.
+    """
+    step = horizon if step is None else step
+    train = max(4, 2 * season_length) if min_train is None else min_train
+    ends = cutoffs(n, horizon, windows, step, train)
+    if len(ends) == windows:
+        return BacktestSettings(horizon, step, train, ends)
+    if min_train is None:
+        train = max(MIN_BACKTEST_TRAIN, min(train, n // 2))
+    h = max(1, min(horizon, n - train - (windows - 1)))
+    st = step if windows == 1 else min(step, max(1, (n - train - h) // (windows - 1)))
+    ends = cutoffs(n, h, windows, st, train)
+    if not ends:
+        raise InputDataError(
+            f"series of {n} points is too short for a backtest: it needs at least "
+            f"{train + 1} points",
+            source="backtest",
+        )
+    note = (
+        f"the history has {n} points, so the backtest scores {h} period(s) ahead at "
+        f"{len(ends)} cutoff(s), each with at least {train} points of training data"
+    )
+    return BacktestSettings(h, st, train, ends, note)
+
+
 @dataclass(frozen=True)
 class RollingOrigin:
     """Forecasts of rolling-origin refits on arrays: rows are origins, columns steps ahead.
@@ -117,6 +184,7 @@ class BacktestResult:
     width: float
     model: str
     models_used: dict[str, int] = field(default_factory=dict)
+    note: str | None = None
 
 
 def backtest(
@@ -147,7 +215,8 @@ def backtest(
     step : int or None
         Spacing between cutoffs (default: ``horizon``, non-overlapping tests).
     min_train : int or None
-        Fewest training points (default: two seasons, at least 4).
+        Fewest training points (default: two seasons, at least 4). On a history too short
+        for the request, :func:`backtest_settings` shortens it and says how in ``note``.
     metrics : tuple of str
         Registered metric names to report.
 
@@ -167,15 +236,10 @@ def backtest(
     )
     frame = prepared.frame
     m = getattr(forecaster, "season_length", None) or prepared.season_length
-    step = horizon if step is None else step
-    min_train = max(4, 2 * m) if min_train is None else min_train
-    ends = cutoffs(len(frame), horizon, windows, step, min_train)
-    if not ends:
-        raise InputDataError(
-            f"series of {len(frame)} points is too short for a backtest of horizon {horizon} "
-            f"with at least {min_train} training points; shorten the horizon or lower min_train",
-            source="backtest",
-        )
+    settings = backtest_settings(
+        len(frame), m, horizon=horizon, windows=windows, step=step, min_train=min_train
+    )
+    ends, horizon = settings.ends, settings.horizon
     parts = []
     used: dict[str, int] = {}
     for end in ends:
@@ -211,6 +275,7 @@ def backtest(
         width=width,
         model=forecaster.name,
         models_used=used,
+        note=settings.note,
     )
 
 
@@ -228,6 +293,11 @@ class Comparison:
 
     table: pd.DataFrame
     results: dict[str, BacktestResult]
+
+    @property
+    def note(self) -> str | None:
+        """How the backtest was shortened to fit the history (None when it was not)."""
+        return next(iter(self.results.values())).note
 
     @property
     def best(self) -> str:

@@ -69,13 +69,16 @@ def _run_one(task: tuple[str, pd.DataFrame, str, dict, int, dict | None]) -> dic
         fc = est.predict(horizon)
         fc.insert(0, "id", sid)
         fc["model"] = est.model_name_
-        out: dict[str, Any] = {"id": sid, "forecast": fc, "notes": est.report_.notes}
+        notes = [*est.report_.notes, *getattr(est, "notes_", [])]
+        out: dict[str, Any] = {"id": sid, "forecast": fc, "notes": notes}
         if bt:
             try:
                 res = backtest(make_forecaster(model, **params), frame, **bt)
             except SpmError as exc:
                 out["notes"] = [*out["notes"], f"backtest skipped: {exc}"]
             else:
+                if res.note:
+                    out["notes"] = [*out["notes"], f"backtest shortened: {res.note}"]
                 out["metrics"] = {"id": sid, "model": est.model_name_, **res.metrics}
                 out["backtest"] = res.forecasts.assign(id=sid)
         return out

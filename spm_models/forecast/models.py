@@ -7,13 +7,15 @@ own rolling-origin errors (:mod:`spm_models.forecast.conformal`) and sets attrib
 
 Available by name through :func:`make_forecaster`: ``naive``, ``snaive``, ``ses``, ``holt``,
 ``ets`` (damped trend), ``theta``, ``combo`` (mean of Theta, damped ETS and SES), ``prophet``
-and ``auto`` (per-series choice by rolling-origin backtest).
+and ``auto`` (median of statsforecast's ETS, Theta, ARIMA and CES, fitted to the history's
+length; see :class:`AutoForecaster`).
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -24,12 +26,17 @@ import pandas as pd
 from spm_models.errors import NotFittedError, param_error
 from spm_models.forecast.backtest import rolling_origin
 from spm_models.forecast.conformal import ConformalInterval, calibrate
+from spm_models.forecast.engine import (
+    COMPONENT_LABELS,
+    FULL_COMPONENTS,
+    ComponentFits,
+    LengthPlan,
+    combine,
+    fit_components,
+    length_plan,
+)
 from spm_models.forecast.methods import LastValue, fit_classical
-from spm_models.forecast.metrics import METRICS, mase_scale
 from spm_models.forecast.validate import SEASON_LENGTH, SeriesReport, freq_alias, prepare_series
-
-#: Candidates the ``auto`` forecaster compares by default.
-DEFAULT_CANDIDATES = ("snaive", "theta", "ets", "combo")
 
 
 class BaseForecaster:
@@ -482,37 +489,83 @@ class ProphetForecaster(BaseForecaster):
         return _ProphetFit(model, ds[-1], self.freq_)
 
 
+@dataclass(frozen=True)
+class _AutoFit:
+    """The ``auto`` forecaster's fitted state: components, optional Prophet, the rule used."""
+
+    components: ComponentFits
+    prophet: Any
+    how: str
+    selected: str | None = None
+
+    def members(self, h: int) -> dict[str, np.ndarray]:
+        """Each member's point forecasts for steps ``1 .. h``."""
+        out = self.components.forecasts(h)
+        if self.prophet is not None:
+            out["prophet"] = np.asarray(self.prophet.forecast(h), dtype="float64")
+        return out
+
+    def forecast(self, h: int) -> np.ndarray:
+        """The selected member's forecast, or the combination of all of them."""
+        members = self.members(h)
+        if self.selected is not None and self.selected in members:
+            return members[self.selected]
+        return combine(members, self.how)
+
+
 class AutoForecaster(BaseForecaster):
-    """Pick a model per series by rolling-origin backtest on its own history.
+    """A robust combination of ETS, Theta, ARIMA and CES, selecting one only on clear evidence.
+
+    The rule, and why:
+
+    - **Combine.** The forecast is the per-period median of the components (statsforecast's
+      AutoETS, AutoTheta, AutoARIMA and AutoCES on one shared classical seasonal adjustment,
+      plus Prophet when ``include_prophet``). Picking one model per series from a few backtest
+      windows is noisy, while combinations of different model families are consistently
+      among the most accurate methods in forecasting competitions (M3, M4); the median keeps
+      one wild component from moving the forecast.
+    - **Select only on clear evidence.** The interval calibration already refits the model at
+      ``calibration_windows`` origins; from the same refits each component's error is compared
+      with the combination's. A component replaces the combination only when there are at
+      least ``selection_min_windows`` origins, it is better at significantly many of them
+      (one-sided sign test at ``selection_alpha``) and its mean absolute error is lower by at
+      least ``selection_margin``.
+    - **Fit the length.** Below :data:`~spm_models.forecast.engine.MIN_TREND_POINTS` points the
+      components are naive, drift and simple exponential smoothing; below two years the
+      seasonal adjustment is by quarter (quarter-end peaks), or none under two quarters;
+      Prophet needs two years. What was left out and why is in ``notes_``.
 
     Parameters
     ----------
-    candidates : sequence of str
-        Names for :func:`make_forecaster` compared (default: seasonal naive, Theta, damped ETS
-        and their combination; add ``"prophet"`` to let it compete).
-    metric : str
-        Registered metric the choice minimises (``smape`` by default; ``mase`` also works).
-    selection_windows : int
-        Backtest origins used for the choice.
-    selection_horizon : int or None
-        Steps ahead scored at each origin (default: one season, at most 13); origins are half
-        a horizon apart.
-    incumbent : str or None
-        The model kept unless a challenger beats it clearly (default ``"combo"``: combinations
-        are hard to beat and choosing by a few backtest windows is noisy); None picks the
-        lowest score outright.
-    switch_margin : float
-        A challenger replaces the incumbent only when its score is lower by this fraction
-        (0.2: at least 20% better).
+    components : sequence of str
+        Components of the combination (default ETS, Theta, ARIMA and CES).
+    how : {"median", "mean"}
+        How component forecasts are combined.
+    include_prophet : bool
+        Add Prophet to the combination when the history has two years.
+    selection_min_windows : int
+        Fewest calibration origins before a single component may be selected.
+    selection_alpha : float
+        Significance of the sign test for a selection.
+    selection_margin : float
+        Smallest relative reduction of the mean absolute error for a selection.
     **kwargs
-        Shared parameters of :class:`BaseForecaster`.
+        Shared parameters of :class:`BaseForecaster` (calibration defaults to 12 origins
+        3 periods apart: 36 periods back, at a third of the refits of one period apart).
 
     Attributes
     ----------
     model_name_ : str
-        The chosen candidate.
-    scores_ : pandas.DataFrame
-        Backtest score of every candidate (``model``, ``score``, ``windows``).
+        ``"combination"`` or the selected component.
+    label_ : str
+        The model in words, for reports.
+    members_ : tuple of str
+        The members fitted on the whole history.
+    notes_ : list of str
+        Methods not used on this history and why.
+    selection_ : pandas.DataFrame
+        Per member: ``member, mae, combination_mae, wins, windows, p_value`` on the
+        calibration origins (empty without calibration).
     """
 
     name: ClassVar[str] = "auto"
@@ -520,86 +573,210 @@ class AutoForecaster(BaseForecaster):
     def __init__(
         self,
         *,
-        candidates: Sequence[str] = DEFAULT_CANDIDATES,
-        metric: str = "smape",
-        selection_windows: int = 3,
-        selection_horizon: int | None = None,
-        incumbent: str | None = "combo",
-        switch_margin: float = 0.2,
+        components: Sequence[str] = FULL_COMPONENTS,
+        how: str = "median",
+        include_prophet: bool = False,
+        selection_min_windows: int = 8,
+        selection_alpha: float = 0.05,
+        selection_margin: float = 0.1,
+        calibration_windows: int = 12,
+        calibration_step: int = 3,
         **kwargs,
     ) -> None:
-        super().__init__(**kwargs)
-        self.candidates = candidates
-        self.metric = metric
-        self.selection_windows = selection_windows
-        self.selection_horizon = selection_horizon
-        self.incumbent = incumbent
-        self.switch_margin = switch_margin
+        super().__init__(
+            calibration_windows=calibration_windows, calibration_step=calibration_step, **kwargs
+        )
+        self.components = components
+        self.how = how
+        self.include_prophet = include_prophet
+        self.selection_min_windows = selection_min_windows
+        self.selection_alpha = selection_alpha
+        self.selection_margin = selection_margin
+
+    def _plan(self, n: int) -> LengthPlan:
+        return length_plan(n, self.season_length_, prophet=bool(self.include_prophet))
 
     def _fit_values(self, ds: pd.DatetimeIndex, y: np.ndarray) -> Any:
-        if self.metric not in METRICS or METRICS[self.metric].needs_interval:
+        if self.how not in ("median", "mean"):
+            raise param_error("how", "AutoForecaster", "'median' or 'mean'", self.how)
+        unknown = [c for c in self.components if c not in FULL_COMPONENTS]
+        if unknown or not self.components:
             raise param_error(
-                "metric", "AutoForecaster", "a point-forecast metric name", self.metric
+                "components",
+                "AutoForecaster",
+                f"a non-empty subset of {FULL_COMPONENTS}",
+                list(self.components),
             )
-        if not self.candidates:
-            raise param_error("candidates", "AutoForecaster", "a non-empty sequence", [])
-        m = self.season_length_
-        horizon = int(self.selection_horizon or (m if m <= 13 else 13))
-        horizon = max(1, min(horizon, len(y) // 3))
-        step = max(1, horizon // 2)
-        min_train = max(4, min(2 * m, len(y) - horizon))
-        rows = []
-        fitted: dict[str, BaseForecaster] = {}
-        for cand in self.candidates:
-            est = make_forecaster(cand)
+        plan = self._plan(len(y))
+        chosen = tuple(c for c in self.components if c in plan.components) or plan.components
+        fits = fit_components(y, chosen, plan.season_period, season_length=self.season_length_)
+        prophet = None
+        if self.include_prophet and "Prophet" not in plan.skipped:
+            est = ProphetForecaster()
             est.freq_ = self.freq_
-            est.season_length_ = m
-            fitted[cand] = est
-            ro = rolling_origin(
-                est._fit_values,
-                ds,
-                y,
-                horizon=horizon,
-                windows=int(self.selection_windows),
-                step=step,
-                min_train=min_train,
-            )
-            if len(ro.origins) == 0:
-                score = np.nan
-            else:
-                keep = np.isfinite(ro.actual)
-                frame = pd.DataFrame({"y": ro.actual[keep], "yhat": ro.forecast[keep]})
-                if self.metric == "mase":
-                    scales = np.array([mase_scale(y[:o], m) for o in ro.origins])
-                    frame["scale"] = np.broadcast_to(scales[:, None], ro.actual.shape)[keep]
-                score = METRICS[self.metric].fn(frame)
-            rows.append({"model": cand, "score": score, "windows": len(ro.origins)})
-        self.scores_ = pd.DataFrame(rows)
-        choice = self._choose(self.scores_)
-        self._chosen = fitted[choice]
-        self._choice = choice
-        return self._chosen._fit_values(ds, y)
+            est.season_length_ = self.season_length_
+            prophet = est._fit_values(ds, y)
+        return _AutoFit(fits, prophet, self.how)
 
-    def _choose(self, scores: pd.DataFrame) -> str:
-        """The incumbent unless a challenger's score is lower by ``switch_margin``."""
-        finite = scores[np.isfinite(scores["score"])]
-        incumbent = self.incumbent if self.incumbent in self.candidates else None
-        if finite.empty:
-            return incumbent or str(self.candidates[0])
-        best = str(finite.loc[finite["score"].idxmin(), "model"])
-        if incumbent is None or incumbent not in set(finite["model"]):
-            return best
-        inc_score = float(finite.loc[finite["model"] == incumbent, "score"].iloc[0])
-        best_score = float(finite["score"].min())
-        return best if best_score < (1.0 - float(self.switch_margin)) * inc_score else incumbent
+    def fit(self, df: pd.DataFrame) -> AutoForecaster:
+        """See :meth:`BaseForecaster.fit`; also sets ``members_``, ``notes_``, ``label_``."""
+        self._selected: str | None = None
+        self.selection_ = pd.DataFrame(
+            columns=["member", "mae", "combination_mae", "wins", "windows", "p_value"]
+        )
+        super().fit(df)
+        self.members_ = tuple(self.model_.members(1))
+        self.notes_ = self._plan(len(self.history_)).notes()
+        if self._selected is not None:
+            self.model_ = _AutoFit(
+                self.model_.components, self.model_.prophet, self.how, self._selected
+            )
+        self.model_name_ = self._selected or "combination"
+        self.label_ = self._label()
+        return self
+
+    def _label(self) -> str:
+        names = [COMPONENT_LABELS.get(m, m) for m in self.members_]
+        if self._selected is not None:
+            return f"{COMPONENT_LABELS.get(self._selected, self._selected)} (clear backtest win)"
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+        return f"{self.how} of {listed}"
 
     def _chosen_name(self) -> str:
-        return self._choice
+        return "combination"
+
+    def _calibrate(self, ds: pd.DatetimeIndex, y: np.ndarray) -> ConformalInterval | None:
+        windows = int(self.calibration_windows)
+        if windows == 0:
+            return None
+        m = self.season_length_
+        horizon = int(self.calibration_horizon or (m if m <= 13 else 13))
+        min_train = max(4, min(m, len(y) // 2))
+        step = max(1, int(self.calibration_step))
+        n = len(y)
+        origins = sorted(e for e in (n - 1 - k * step for k in range(windows)) if e >= min_train)
+        combo = np.full((len(origins), horizon), np.nan)
+        members: dict[str, np.ndarray] = {}
+        actual = np.full((len(origins), horizon), np.nan)
+        for row, end in enumerate(origins):
+            fit = self._fit_values(ds[:end], y[:end])
+            steps = min(horizon, n - end)
+            actual[row, :steps] = y[end : end + steps]
+            combo[row, :steps] = fit.forecast(steps)
+            for name, values in fit.members(steps).items():
+                members.setdefault(name, np.full((len(origins), horizon), np.nan))
+                members[name][row, :steps] = values
+        self._selected = self._select(actual, combo, members)
+        errors = actual - (members[self._selected] if self._selected else combo)
+        return calibrate(errors, float(self.interval_width), history=y)
+
+    def _select(
+        self, actual: np.ndarray, combo: np.ndarray, members: dict[str, np.ndarray]
+    ) -> str | None:
+        """The member that beats the combination clearly, or None (see the class docstring)."""
+        from scipy.stats import binomtest
+
+        rows = []
+        with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            combo_err = np.nanmean(np.abs(actual - combo), axis=1)
+            for name, values in members.items():
+                err = np.nanmean(np.abs(actual - values), axis=1)
+                ok = np.isfinite(err) & np.isfinite(combo_err)
+                wins = int(np.sum(err[ok] < combo_err[ok]))
+                ties = int(np.sum(err[ok] == combo_err[ok]))
+                trials = int(ok.sum()) - ties
+                p = binomtest(wins, trials, 0.5, alternative="greater").pvalue if trials else 1.0
+                rows.append(
+                    {
+                        "member": name,
+                        "mae": float(np.mean(err[ok])) if ok.any() else float("nan"),
+                        "combination_mae": float(np.mean(combo_err[ok]))
+                        if ok.any()
+                        else float("nan"),
+                        "wins": wins,
+                        "windows": int(ok.sum()),
+                        "p_value": float(p),
+                    }
+                )
+        table = pd.DataFrame(rows)
+        self.selection_ = table
+        if table.empty:
+            return None
+        clear = table[
+            (table["windows"] >= int(self.selection_min_windows))
+            & (table["p_value"] < float(self.selection_alpha))
+            & (table["mae"] < (1.0 - float(self.selection_margin)) * table["combination_mae"])
+        ]
+        if clear.empty:
+            return None
+        return str(clear.loc[clear["mae"].idxmin(), "member"])
 
     def _calibration_fit(self) -> Any:
-        # The chosen model's own errors; re-running the selection at every calibration origin
-        # would cost windows x candidates refits for little change.
-        return self._chosen._fit_values
+        selected = getattr(self, "_selected", None)
+        if selected is None:
+            return self._fit_values
+
+        def fit_selected(ds: pd.DatetimeIndex, y: np.ndarray) -> Any:
+            fitted = self._fit_values(ds, y)
+            return _AutoFit(fitted.components, fitted.prophet, self.how, selected)
+
+        return fit_selected
+
+
+@dataclass(frozen=True)
+class _ComponentFit:
+    fits: ComponentFits
+    name: str
+
+    def forecast(self, h: int) -> np.ndarray:
+        return self.fits.forecasts(h)[self.name]
+
+
+class ComponentForecaster(BaseForecaster):
+    """One component of the ``auto`` combination on its own (for backtests and comparisons).
+
+    The same seasonal adjustment as :class:`AutoForecaster` (yearly from two years of
+    history, by quarter below that), then one non-seasonal model.
+
+    Parameters
+    ----------
+    component : {"ets", "theta", "arima", "ces", "drift"}
+        statsforecast's AutoETS, AutoTheta, AutoARIMA or AutoCES, or the drift method.
+    **kwargs
+        Shared parameters of :class:`BaseForecaster`.
+    """
+
+    name: ClassVar[str] = "component"
+
+    def __init__(self, *, component: str = "ets", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.component = component
+
+    def _fit_values(self, ds: pd.DatetimeIndex, y: np.ndarray) -> Any:
+        allowed = (*FULL_COMPONENTS, "drift")
+        if self.component not in allowed:
+            raise param_error(
+                "component", "ComponentForecaster", f"one of {allowed}", self.component
+            )
+        plan = length_plan(len(y), self.season_length_)
+        fits = fit_components(
+            y, (self.component,), plan.season_period, season_length=self.season_length_
+        )
+        return _ComponentFit(fits, self.component)
+
+    def _chosen_name(self) -> str:
+        return COMPONENT_NAMES[self.component]
+
+
+#: Registered names of the components run alone.
+COMPONENT_NAMES = {
+    "ets": "autoets",
+    "theta": "autotheta",
+    "arima": "autoarima",
+    "ces": "autoces",
+    "drift": "drift",
+}
 
 
 #: Forecaster factories by name.
@@ -613,6 +790,11 @@ FORECASTERS: dict[str, tuple[type[BaseForecaster], dict[str, Any]]] = {
     "combo": (CombinationForecaster, {}),
     "prophet": (ProphetForecaster, {}),
     "auto": (AutoForecaster, {}),
+    "autoets": (ComponentForecaster, {"component": "ets"}),
+    "autotheta": (ComponentForecaster, {"component": "theta"}),
+    "autoarima": (ComponentForecaster, {"component": "arima"}),
+    "autoces": (ComponentForecaster, {"component": "ces"}),
+    "drift": (ComponentForecaster, {"component": "drift"}),
 }
 
 
@@ -692,6 +874,6 @@ def forecast_series(
         model=est.model_name_,
         interval_width=float(est.interval_width),
         interval_method=method,
-        notes=est.report_.notes,
+        notes=[*est.report_.notes, *getattr(est, "notes_", [])],
         label=label,
     )

@@ -8,7 +8,10 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from spm_models.figures import figure_axes
+from spm_models.registry import format_value
 
 if TYPE_CHECKING:
     from spm_models.forecast.backtest import BacktestResult, Comparison
@@ -137,11 +140,13 @@ def plot_pipeline(
     err_lo = result.ts_remaining - result.ts_lower
     err_hi = result.ts_upper - result.ts_remaining
     ax.errorbar([0], [values[0]], yerr=[[err_lo], [err_hi]], fmt="none", ecolor="black", capsize=6)
-    for bar, value in zip(bars, values, strict=True):
+    for i, (bar, value) in enumerate(zip(bars, values, strict=True)):
+        # The first bar's label sits above its error bar, never across it.
+        top = value + err_hi if i == 0 and np.isfinite(err_hi) else value
         ax.text(
             bar.get_x() + bar.get_width() / 2,
-            value,
-            f"{value / 1e6:.2f}M",
+            top,
+            format_value(value, "usd"),
             ha="center",
             va="bottom",
             fontsize=8,
@@ -149,6 +154,7 @@ def plot_pipeline(
     _money_axis(ax, unit)
     ax.set_title(
         title
-        or f"{result.quarter}: pipeline coverage {result.coverage:.1f}x of the time-series forecast"
+        or f"{result.quarter}: pipeline coverage {format_value(result.coverage, 'ratio')} of the "
+        "time-series forecast"
     )
     return fig

@@ -54,8 +54,17 @@ def test_backtest_does_not_touch_the_given_forecaster():
 
 
 def test_backtest_too_short_series():
-    with pytest.raises(InputDataError, match="too short for a backtest of horizon 12"):
-        backtest(NaiveForecaster(), line(20), horizon=12, windows=1)
+    with pytest.raises(InputDataError, match="too short for a backtest: it needs at least 5"):
+        backtest(NaiveForecaster(), line(4), horizon=12, windows=1)
+
+
+def test_backtest_on_a_short_history_uses_the_cutoffs_it_allows():
+    # 20 points cannot train two seasons (24) before a 12-month test: the backtest is shortened
+    # to half the history as training and every requested cutoff.
+    res = backtest(NaiveForecaster(), line(20), horizon=12, windows=3)
+    assert res.windows == 3
+    assert res.horizon == 8
+    assert "the history has 20 points" in res.note
 
 
 def test_compare_ranks_models_on_the_same_cutoffs():

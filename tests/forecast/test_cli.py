@@ -147,3 +147,34 @@ def test_weekly_series(tmp_path):
     fc = pd.read_csv(out)
     assert fc["ds"].iloc[0] == "2025-05-05"  # the Monday after the last week
     assert len(fc) == 6
+
+
+@pytest.mark.parametrize("n", [6, 10])
+def test_short_series_backtest_exits_0_and_says_what_was_skipped(tmp_path, capsys, n):
+    rows = good_rows(n)
+    out = tmp_path / "fc.csv"
+    assert run(write(tmp_path, rows), out, "--id-col", "region", "--backtest") == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert "all 2 series: yearly seasonality not used" in captured.err
+    assert "backtest shortened: the history has" in captured.err
+    assert list(pd.read_csv(tmp_path / "fc_metrics.csv")["id"]) == ["East", "West", "ALL"]
+    if n == 6:
+        assert "ETS not used: 6 points are too few to estimate a trend" in captured.err
+
+
+def test_short_single_series_backtest_without_id_column(tmp_path, capsys):
+    rows = [r for r in good_rows(10) if r[0] == "East"]
+    assert run(write(tmp_path, rows), tmp_path / "fc.csv", "--backtest") == 0
+    captured = capsys.readouterr()
+    assert "nan" not in captured.out and "Traceback" not in captured.err
+    metrics = pd.read_csv(tmp_path / "fc_metrics.csv")
+    assert list(metrics["series"]) == ["series", "ALL"]
+
+
+def test_series_too_short_for_any_backtest_still_forecasts(tmp_path, capsys):
+    rows = [r for r in good_rows(4) if r[0] == "East"]
+    assert run(write(tmp_path, rows), tmp_path / "fc.csv", "--backtest") == 0
+    err = capsys.readouterr().err
+    assert "no series is long enough for a backtest" in err
+    assert len(pd.read_csv(tmp_path / "fc.csv")) == 6

@@ -8,7 +8,6 @@ import pytest
 
 from spm_models.errors import InputDataError, NotFittedError
 from spm_models.forecast import (
-    AutoForecaster,
     CombinationForecaster,
     ETSForecaster,
     NaiveForecaster,
@@ -135,24 +134,6 @@ def test_combination_is_the_mean_of_its_members():
     np.testing.assert_allclose(combo.predict(6)["yhat"], (theta + snaive) / 2)
     med = CombinationForecaster(members=("theta", "snaive", "naive"), how="median")
     assert med.fit(df).predict(2)["yhat"].notna().all()
-
-
-def test_auto_picks_seasonal_naive_for_an_exact_repeating_pattern():
-    y = np.tile([50.0, 80.0, 20.0, 90.0, 30.0, 70.0, 60.0, 10.0, 40.0, 100.0, 25.0, 55.0], 5)
-    est = AutoForecaster().fit(frame(y))
-    assert est.model_name_ == "snaive"
-    assert est.scores_.set_index("model").loc["snaive", "score"] == pytest.approx(0.0)
-    np.testing.assert_allclose(est.predict(12)["yhat"], y[-12:])
-
-
-def test_auto_keeps_the_incumbent_unless_clearly_beaten():
-    rng = np.random.default_rng(3)
-    y = 100 + rng.normal(0, 10, 48)  # white noise: no candidate is clearly better
-    est = AutoForecaster(switch_margin=0.5).fit(frame(y))
-    assert est.model_name_ == "combo"
-    outright = AutoForecaster(incumbent=None).fit(frame(y))
-    scores = outright.scores_.set_index("model")["score"]
-    assert outright.model_name_ == scores.idxmin()
 
 
 def test_bad_parameters_are_reported_in_sklearn_shape():
