@@ -64,7 +64,7 @@ def plot_pace_quadrant(
     ax.set_ylim(0, top)
     ax.xaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
-    ax.set_xlabel("Share of period quota due by today (seasonal pace, % of quota)")
+    ax.set_xlabel(f"Share of period quota due by today ({result.pace_basis} pace, % of quota)")
     ax.set_ylabel("Attainment to date (% of quota)")
     ax.set_title(
         f"Attainment vs pace on {result.period.today:%d %b %Y}: "
@@ -118,7 +118,13 @@ def plot_rollup(result: AttainmentResult, *, by: str = "region", ax: Axes | None
     x = np.arange(len(t))
     ax.bar(x - 0.2, t["attainment"], width=0.4, label="attainment to date", color="tab:blue")
     expected = t["expected_seasonal"] / t["quota"]
-    ax.bar(x + 0.2, expected, width=0.4, label="due by today (seasonal pace)", color="tab:grey")
+    ax.bar(
+        x + 0.2,
+        expected,
+        width=0.4,
+        label=f"due by today ({result.pace_basis} pace)",
+        color="tab:grey",
+    )
     ax.set_xticks(x, t[key].astype(str))
     ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     ax.set_ylabel("Share of period quota (%)")
