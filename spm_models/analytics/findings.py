@@ -37,6 +37,8 @@ KEY_FIGURES = [
     "analytics.win_model_auc",
     "analytics.stage_rate_auc",
     "analytics.win_model_verdict",
+    "analytics.pipeline_expected_value",
+    "analytics.pipeline_stage_value",
     "analytics.churn_auc",
     "analytics.churn_recency_auc",
     "analytics.churn_model_verdict",
@@ -76,7 +78,7 @@ PIPELINE_COLUMNS = [
 ]
 CHURN_COLUMNS = [
     ("account_name", "Account"),
-    ("rep_id", "Rep"),
+    ("rep_name", "Rep"),
     ("region", "Region"),
     ("bookings_12m", "Bookings, last 12 months", "usd"),
     ("months_since_last", "Months since last booking", "int"),
@@ -207,8 +209,11 @@ def market_text(market: MarketView, *, a_share: float) -> str:
     else:
         lines.append("- Every account is aligned to a staffed rep: no whitespace is uncovered.")
     top = market.by_territory.iloc[0]
+    names = market.coverage_by_rep.set_index("rep_id")["rep_name"]
+    owner = names.get(top["territory"])
+    territory = f"{top['territory']} ({owner})" if isinstance(owner, str) else top["territory"]
     lines.append(
-        f"- The largest territory whitespace is **{top['territory']}**: "
+        f"- The largest territory whitespace is **{territory}**: "
         f"{_usd(top['whitespace'])} over {format_value(top['accounts'], 'int')} accounts."
     )
     rich = market.clusters.profiles.iloc[0]
@@ -298,7 +303,7 @@ def churn_text(churn: ChurnEvaluation, judgement: ModelJudgement, ranking: pd.Da
         f"**{format_figure('analytics.churn_value_at_risk', at_risk)}** of last year's bookings "
         f"is at risk; {format_value(high, 'int')} of {format_value(len(ranking), 'int')} active "
         f"customers have a risk of 50% or more. The largest bookings at risk are at "
-        f"**{top['account_name']}** ({top['rep_id']}, {_pct(top['risk'])} risk on "
+        f"**{top['account_name']}** ({top['rep_name']}, {_pct(top['risk'])} risk on "
         f"{_usd(top['bookings_12m'])} booked in the last 12 months)."
     )
     if judgement.use:

@@ -243,22 +243,35 @@ def judge_churn(churn: ChurnEvaluation) -> ModelJudgement:
     )
 
 
-def churn_ranking(churn: ChurnEvaluation, judgement: ModelJudgement) -> pd.DataFrame:
+def churn_ranking(
+    churn: ChurnEvaluation, judgement: ModelJudgement, reps: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Active customers by bookings at risk, scored by the model only when it may be used.
+
+    Parameters
+    ----------
+    churn : ChurnEvaluation
+    judgement : ModelJudgement
+        The model's risk when ``judgement.use``, else the recency rule's.
+    reps : DataFrame, optional
+        ``rep_id, rep_name`` to name each account's rep.
 
     Returns
     -------
     DataFrame
-        ``account_id, account_name, rep_id, region, bookings_12m, months_since_last, risk,
-        value_at_risk`` sorted by falling value at risk.
+        ``account_id, account_name, rep_id, rep_name, region, bookings_12m,
+        months_since_last, risk, value_at_risk`` sorted by falling value at risk
+        (``rep_name`` "unassigned" without a rep).
     """
     risk_col = "churn_risk" if judgement.use else "recency_risk"
     r = churn.risk
+    names = reps.set_index("rep_id")["rep_name"] if reps is not None else pd.Series(dtype=str)
     out = pd.DataFrame(
         {
             "account_id": r["account_id"],
             "account_name": r["account_name"],
-            "rep_id": r["rep_id"].fillna("house"),
+            "rep_id": r["rep_id"],
+            "rep_name": r["rep_id"].map(names).fillna(r["rep_id"]).fillna("unassigned"),
             "region": r["region"],
             "bookings_12m": r["bookings_12m"],
             "months_since_last": r["months_since_last"],
@@ -393,7 +406,7 @@ def build_page(
         churn = churn_section(company, horizon=churn_horizon, seed=seed)
         if not isinstance(churn, Skipped):
             churn_judgement = judge_churn(churn)
-            ranking = churn_ranking(churn, churn_judgement)
+            ranking = churn_ranking(churn, churn_judgement, company.reps)
             if churn_judgement.verdict == "likely leakage":
                 warnings.append(
                     PlausibilityWarning("Churn model", _sentence(churn_judgement.reason))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from spm_models.analytics.attainment import BENCHMARK_BAND
 from spm_models.figures import figure_axes
+from spm_models.registry import format_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -147,8 +148,8 @@ def plot_whitespace_map(market: MarketView, *, ax: Axes | None = None) -> Figure
     ax.set_xlabel("Longitude (°)")
     ax.set_ylabel("Latitude (°)")
     ax.set_title(
-        f"Whitespace by account: USD {market.whitespace_total / 1e6:,.0f}M a year, "
-        f"USD {market.uncovered_whitespace / 1e6:,.1f}M uncovered (dot area = whitespace)"
+        f"Whitespace by account: {format_value(market.whitespace_total, 'usd')} a year, "
+        f"{format_value(market.uncovered_whitespace, 'usd')} uncovered (dot area = whitespace)"
     )
     ax.legend(fontsize=8, loc="lower left", markerscale=0.5)
     ax.set_aspect(1.25)

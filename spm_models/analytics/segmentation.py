@@ -20,6 +20,7 @@ import pandas as pd
 
 from spm_models.errors import InputDataError, Problem, param_error
 from spm_models.quota.inputs import require_columns
+from spm_models.registry import format_value
 
 TIERS = ("A", "B", "C")
 UNASSIGNED = "unassigned"
@@ -155,7 +156,8 @@ def cluster_accounts(accounts: pd.DataFrame, *, k: int = 5, seed: int = 0) -> Cl
         profiles["median_employees"] = np.nan
     profiles = profiles.reset_index()
     profiles["name"] = [
-        f"{r.cluster}: {r.main_segment}, {r.main_industry}, USD {r.median_potential / 1e3:,.0f}k"
+        f"{r.cluster}: {r.main_segment}, {r.main_industry}, "
+        f"{format_value(r.median_potential, 'usd')} median potential"
         for r in profiles.itertuples()
     ]
     labels = pd.DataFrame({"account_id": cluster.index, "cluster": cluster.to_numpy()})
