@@ -6,9 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-from spm_models.analytics.summary import performance_finding
-from spm_models.data import load_company
-
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -56,7 +53,8 @@ def run(args) -> int:
     plausibility warnings go to stderr. Both leave the exit code at 0.
     """
     from spm_models.analytics.page import build_page
-    from spm_models.analytics.summary import page_metrics
+    from spm_models.analytics.summary import page_metrics, performance_finding
+    from spm_models.data import load_company
     from spm_models.skipped import Skipped
 
     company = load_company(args.data)

@@ -97,14 +97,50 @@ def test_notebook_defaults_to_the_as_of_date_on_a_ten_month_history(
 
 
 @pytest.mark.notebook
-def test_notebook_without_closed_deals_skips_the_win_model(
-    run_notebook, tiny_company, tmp_path
-) -> None:
+def test_notebook_runs_interactively_without_closed_deals(tiny_company, tmp_path) -> None:
+    import papermill
+
+    from spm_models import config
+
     folder = write_messy(without_closed_history(tiny_company), tmp_path / "no_deals")
-    out = run_notebook("50_performance_analytics", {"data_source": str(folder), "top_n": 5})
+    out = tmp_path / "out"
+    out.mkdir()
+    # A cell timeout turns a stuck widget message exchange into a failure, not a hang.
+    papermill.execute_notebook(
+        str(config.NOTEBOOKS_DIR / "50_performance_analytics.ipynb"),
+        str(out / "50_performance_analytics.ipynb"),
+        parameters={
+            "scenario": "test",
+            "data_source": str(folder),
+            "output_dir": str(out),
+            "interactive": True,
+            "top_n": 5,
+        },
+        kernel_name=config.KERNEL_NAME,
+        cwd=str(config.NOTEBOOKS_DIR),
+        progress_bar=False,
+        execution_timeout=180,
+    )
     metrics = read_metrics_file(out / "metrics.json")
     assert "analytics.win_model_auc" not in metrics
     assert metrics["analytics.churn_auc"] is not None
     assert not (out / "tables" / "pipeline_win_scores.csv").exists()
-    text = _clean(_outputs(out))
+    outputs = _outputs(out)
+    text = _clean(outputs)
     assert "The win model is not shown: this data has no closed-deal history" in text
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+@pytest.mark.notebook
+def test_notebook_warns_on_attainment_above_three_times_quota(
+    run_notebook, tiny_company, tmp_path
+) -> None:
+    folder = write_messy(short_history(tiny_company, 20), tmp_path / "twenty")
+    out = run_notebook("50_performance_analytics", {"data_source": str(folder), "top_n": 5})
+    metrics = read_metrics_file(out / "metrics.json")
+    assert metrics["analytics.pace_basis"] == "linear"
+    warnings = json.loads((out / "warnings.json").read_text())
+    assert [w["topic"] for w in warnings] == ["Attainment", "Quotas"]
+    text = _clean(_outputs(out))
+    assert "**Warning.** Attainment: 1 rep has booked more than 300.0% of quota" in text
+    assert "Pace is linear" in text
