@@ -6,7 +6,8 @@ taken as spread evenly over its days: on 15 November, half of November's booking
 
 Quotas are monthly, with each rep's ramp and mid-period start applied (see
 :func:`spm_models.quota.ramped_quotas`): from the quota plan when it covers the period,
-otherwise derived from the twelve months of bookings before the period grown by ``growth``.
+otherwise derived from the twelve months of bookings before the period grown by ``growth``
+(fewer months are annualised; with none before the period there is no quota to measure).
 
 Pace is the share of the rep's period quota that should be booked by ``today``:
 
@@ -16,7 +17,8 @@ Pace is the share of the rep's period quota that should be booked by ``today``:
 
 where ``r_m`` is the ramp factor, ``w_m`` the share of month ``m`` employed and ``f_m`` the
 share of month ``m`` elapsed by ``today``. A rep is *on pace* when bookings to date reach the
-seasonal expectation.
+seasonal expectation. Without a full year of history before the period there is no pattern to
+learn, so ``s`` is even and pace is linear (:attr:`AttainmentResult.pace_basis` says which).
 
 The end-of-period projection adds to bookings to date the quota still due, booked at a blend
 of the rep's pace so far and the plan, the blend weight chosen on earlier periods (or adds a
