@@ -87,6 +87,11 @@ CHURN_COLUMNS = [
 ]
 
 
+def _name(value: object, missing: str) -> str:
+    """A label from the data, or ``missing`` for an empty value (never "nan")."""
+    return value if isinstance(value, str) and value.strip() else missing
+
+
 def _usd(value: float) -> str:
     return format_value(value, "usd")
 
@@ -134,7 +139,9 @@ def pace_text(att: AttainmentResult, *, ramp_months: int) -> str:
     )
     if len(behind):
         names = ", ".join(
-            f"**{r.rep_name}** ({_usd(r.gap)} short, {r.region})" for r in behind.itertuples()
+            f"**{_name(r.rep_name, r.rep_id)}** ({_usd(r.gap)} short, "
+            f"{_name(r.region, 'no region')})"
+            for r in behind.itertuples()
         )
         lines.append(f"- Furthest behind: {names}.")
     lines.append(_projection_line(att, m))
@@ -191,7 +198,8 @@ def market_text(market: MarketView, *, a_share: float) -> str:
     seg = market.by_segment.iloc[0]
     tier = market.by_tier.set_index("tier")
     if pd.notna(seg["whitespace_share"]):
-        text = f"- **{seg['segment']}** accounts hold {_pct(seg['whitespace_share'])} of it"
+        segment = _name(seg["segment"], "Unsegmented")
+        text = f"- **{segment}** accounts hold {_pct(seg['whitespace_share'])} of it"
         if "A" in tier.index:
             a = tier.loc["A"]
             text += (
