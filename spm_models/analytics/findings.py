@@ -100,8 +100,9 @@ def _pct(value: float) -> str:
     return format_value(value, "pct")
 
 
-def pace_text(att: AttainmentResult, *, ramp_months: int) -> str:
-    """The attainment and pace bullets (Markdown)."""
+def pace_text(att: AttainmentResult, *, ramp_months: int, note: str | None = None) -> str:
+    """The attainment and pace bullets (Markdown); ``note`` (e.g. why a quota plan was not
+    used) follows the first bullet."""
     m = attainment_metrics(att)
     reps, period = att.by_rep, att.period
     quota, booked = m["analytics.quota_total"], m["analytics.booked_to_date"]
@@ -115,6 +116,8 @@ def pace_text(att: AttainmentResult, *, ramp_months: int) -> str:
         f"of their {format_figure('analytics.quota_total', quota)} quota** (quotas from "
         f"{source}; ramps over {ramp_months} months and mid-period starts prorated)."
     ]
+    if note:
+        lines.append(f"- {note}")
     ahead = "ahead of" if booked >= due else "behind"
     expected = format_figure("analytics.expected_to_date", m["analytics.expected_to_date"])
     if att.pace_basis == "seasonal":

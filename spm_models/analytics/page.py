@@ -148,6 +148,27 @@ def attainment_warnings(att: AttainmentResult) -> list[PlausibilityWarning]:
     return out
 
 
+def quota_plan_note(quota_months: pd.DataFrame | None, period_end: str, today: str) -> str | None:
+    """One sentence when this run's quota plan does not cover the period tracked, else ``None``.
+
+    The quota plan of a scenario is usually for the next year; the period tracked here is the
+    current one, so its quotas are then derived from bookings, and the page says so.
+    """
+    if quota_months is None or not {"period", "quota"} <= set(quota_months.columns):
+        return None
+    period = current_period(period_end, today)
+    if plan_covers(quota_months, period):
+        return None
+    months = pd.to_datetime(quota_months["period"])
+    if months.empty:
+        return None
+    return (
+        f"This run's quota plan covers {months.min():%b %Y} to {months.max():%b %Y}, not the "
+        f"period tracked ({period.start:%b %Y} to {period.end:%b %Y}), so the quotas here are "
+        "derived from bookings."
+    )
+
+
 def whitespace_map_section(company) -> Skipped | None:
     """Why the whitespace map cannot be drawn (no account coordinates), or ``None``."""
     acc = company.accounts
@@ -305,6 +326,8 @@ class PerformancePage:
     churn_risk : DataFrame or None
         :func:`churn_ranking` of the churn section.
     warnings : list of PlausibilityWarning
+    quota_note : str or None
+        :func:`quota_plan_note`: why a quota plan of this run was not used.
     """
 
     as_of: pd.Timestamp
@@ -318,6 +341,7 @@ class PerformancePage:
     churn: ChurnEvaluation | Skipped
     churn_risk: pd.DataFrame | None
     warnings: list[PlausibilityWarning] = field(default_factory=list)
+    quota_note: str | None = None
 
     @property
     def skipped(self) -> list[Skipped]:
@@ -423,6 +447,7 @@ def build_page(
         churn=churn,
         churn_risk=ranking,
         warnings=warnings,
+        quota_note=quota_plan_note(quota_months, end, day),
     )
 
 

@@ -36,6 +36,8 @@ def test_pace_text_uses_the_registry_and_names_the_pace(full, tiny_company) -> N
     linear = pg.build_page(short_history(tiny_company, 20), clusters=3, models=False)
     text = findings.pace_text(linear.attainment, ramp_months=6)
     assert "Pace is linear: with 8 months of history before the period" in text
+    noted = findings.pace_text(linear.attainment, ramp_months=6, note="A note.")
+    assert "\n- A note.\n" in noted
     assert "8 months of bookings before the period, annualised" in text
 
 

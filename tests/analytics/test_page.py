@@ -190,3 +190,20 @@ def test_a_real_win_model_on_a_leaking_column_is_flagged_by_name(tiny_company) -
     assert '"outcome_code" alone separates the outcomes' in judgement.reason
     honest = pg.judge_win(evaluate_win_model(closed, n_repeats=1))
     assert honest.use and honest.leak_feature is None
+
+
+def test_a_quota_plan_for_another_year_is_named_and_not_used() -> None:
+    plan = pd.DataFrame(
+        {
+            "rep_id": ["R1"] * 12,
+            "period": pd.date_range("2027-01-01", periods=12, freq="MS"),
+            "quota": 1.0,
+        }
+    )
+    note = pg.quota_plan_note(plan, "2026-12-31", "2026-11-15")
+    assert note == (
+        "This run's quota plan covers Jan 2027 to Dec 2027, not the period tracked (Jan 2026 "
+        "to Dec 2026), so the quotas here are derived from bookings."
+    )
+    assert pg.quota_plan_note(plan, "2027-12-31", "2027-06-30") is None
+    assert pg.quota_plan_note(None, "2026-12-31", "2026-11-15") is None
