@@ -27,15 +27,20 @@ from spm_models.analytics.churn import (
     evaluate_churn_model,
 )
 from spm_models.analytics.learn import (
+    LEAKAGE_AUC,
+    ModelJudgement,
     RateTable,
     ScoreReport,
     TabularClassifier,
     calibration_table,
     explain_row,
+    judge_model,
     lift_table,
     permutation_importance,
     score_report,
+    single_feature_auc,
 )
+from spm_models.analytics.page import PerformancePage, build_page
 from spm_models.analytics.segmentation import (
     Clusters,
     MarketView,
@@ -57,12 +62,15 @@ from spm_models.analytics.win import (
 __all__ = [
     "BENCHMARK_BAND",
     "CHURN_FEATURES",
+    "LEAKAGE_AUC",
     "PIPELINE_FEATURES",
     "WIN_FEATURES",
     "AttainmentResult",
     "ChurnEvaluation",
     "Clusters",
     "MarketView",
+    "ModelJudgement",
+    "PerformancePage",
     "Period",
     "PipelineScores",
     "ProjectionBacktest",
@@ -75,6 +83,7 @@ __all__ = [
     "attainment_and_pace",
     "backtest_projection",
     "blend_projection",
+    "build_page",
     "calibration_table",
     "cluster_accounts",
     "concentration",
@@ -83,6 +92,7 @@ __all__ = [
     "evaluate_churn_model",
     "evaluate_win_model",
     "explain_row",
+    "judge_model",
     "lift_table",
     "market_view",
     "pace_shares",
@@ -90,5 +100,6 @@ __all__ = [
     "pipeline_features",
     "score_pipeline",
     "score_report",
+    "single_feature_auc",
     "tier_accounts",
 ]

@@ -6,7 +6,8 @@ taken as spread evenly over its days: on 15 November, half of November's booking
 
 Quotas are monthly, with each rep's ramp and mid-period start applied (see
 :func:`spm_models.quota.ramped_quotas`): from the quota plan when it covers the period,
-otherwise derived from the twelve months of bookings before the period grown by ``growth``.
+otherwise derived from the twelve months of bookings before the period grown by ``growth``
+(fewer months are annualised; with none before the period there is no quota to measure).
 
 Pace is the share of the rep's period quota that should be booked by ``today``:
 
@@ -16,7 +17,8 @@ Pace is the share of the rep's period quota that should be booked by ``today``:
 
 where ``r_m`` is the ramp factor, ``w_m`` the share of month ``m`` employed and ``f_m`` the
 share of month ``m`` elapsed by ``today``. A rep is *on pace* when bookings to date reach the
-seasonal expectation.
+seasonal expectation. Without a full year of history before the period there is no pattern to
+learn, so ``s`` is even and pace is linear (:attr:`AttainmentResult.pace_basis` says which).
 
 The end-of-period projection adds to bookings to date the quota still due, booked at a blend
 of the rep's pace so far and the plan, the blend weight chosen on earlier periods (or adds a
@@ -165,7 +167,9 @@ def derived_quotas(
         & (bookings["period"] < period.start)
         & bookings["booking_type"].isin(list(booking_types))
     ]
-    by_account = b.groupby("account_id")["amount"].sum()
+    known = months_before(bookings, period)
+    # A shorter history is annualised (the page says so); none at all leaves no quota.
+    by_account = b.groupby("account_id")["amount"].sum() * (12 / known if known else 0.0)
     rep_of = accounts.set_index("account_id")["current_rep_id"]
     trailing = by_account.groupby(rep_of.reindex(by_account.index)).sum()
     staffed = reps.loc[
@@ -181,6 +185,15 @@ def derived_quotas(
             "quota": quota,
         }
     )
+
+
+def months_before(bookings: pd.DataFrame, period: Period, *, cap: int = 12) -> int:
+    """Months of bookings history before the period starts (at most ``cap``)."""
+    if bookings.empty:
+        return 0
+    first = pd.Timestamp(bookings["period"].min()).to_period("M")
+    months = (period.start.to_period("M") - first).n
+    return int(min(max(months, 0), cap))
 
 
 def plan_covers(quota_months: pd.DataFrame | None, period: Period) -> bool:
@@ -225,7 +238,7 @@ def monthly_quotas(
     monthly : DataFrame
         ``rep_id, period, ramp_factor, worked_fraction, quota``.
     source : str
-        ``"quota plan"`` or ``"trailing bookings x (1 + growth)"``.
+        ``"quota plan"`` or how quotas were derived from the bookings before the period.
     """
     if plan_covers(quota_months, period):
         q = quota_months.assign(period=pd.to_datetime(quota_months["period"]))
@@ -241,13 +254,19 @@ def monthly_quotas(
         profile = period_profile(company_bookings, period)
     monthly = ramped_quotas(annual, plan_start=period.start, ramp=ramp, profile=profile)
     cols = ["rep_id", "period", "ramp_factor", "worked_fraction", "quota"]
-    return monthly[cols], "trailing bookings x (1 + growth)"
+    known = months_before(company_bookings, period)
+    grown = f"grown by {growth:.0%}"
+    if known >= 12:
+        return monthly[cols], f"the year of bookings before the period, {grown}"
+    return monthly[cols], f"{known} months of bookings before the period, annualised and {grown}"
 
 
 def period_profile(bookings: pd.DataFrame, period: Period) -> pd.Series:
     """Within-period seasonal shares (indexed 1..12 from the period's first month) from the
-    bookings history before the period; even shares when there is no history."""
+    bookings history before the period; even shares (linear pace) without a full year of it."""
     before = bookings.loc[bookings["period"] < period.start]
+    if months_before(bookings, period) < 12:
+        return pd.Series(np.full(12, 1 / 12), index=pd.RangeIndex(1, 13, name="fiscal_month"))
     try:
         return seasonal_profile(before, fiscal_start_month=period.start.month)
     except InputDataError:
@@ -470,6 +489,11 @@ class AttainmentResult:
         Where quotas and the projection came from.
     interval : float
         Central coverage of the projection interval.
+    pace_basis : str
+        ``"seasonal"`` (the pattern of a full year of history before the period) or
+        ``"linear"`` (even months: less than a year of history before the period).
+    history_before : int
+        Months of bookings history before the period (at most 12).
     """
 
     period: Period
@@ -481,6 +505,8 @@ class AttainmentResult:
     quota_source: str
     projection_source: str
     interval: float
+    pace_basis: str = "seasonal"
+    history_before: int = 12
 
     def subset(self, *, region: str = "All", team: str = "All") -> AttainmentResult:
         """The same result restricted to one region and/or team (``"All"`` keeps every rep)."""
@@ -622,6 +648,8 @@ def attainment_and_pace(
     if not 0 < interval < 1:
         raise param_error("interval", "attainment_and_pace", "in (0, 1)", interval)
     period = current_period(period_end, today)
+    history_before = months_before(company.bookings, period)
+    pace_basis = "seasonal" if profile is not None or history_before >= 12 else "linear"
     if profile is None:
         profile = period_profile(company.bookings, period)
     monthly, quota_source = monthly_quotas(
@@ -643,7 +671,7 @@ def attainment_and_pace(
                     source="bookings",
                     message=(
                         f"no rep has a quota for the period {period.start.date()} to "
-                        f"{period.end.date()}: no bookings in the year before it and no quota plan"
+                        f"{period.end.date()}: no bookings before it and no quota plan"
                     ),
                 )
             ]
@@ -724,4 +752,6 @@ def attainment_and_pace(
         quota_source=quota_source,
         projection_source=projection_source,
         interval=interval,
+        pace_basis=pace_basis,
+        history_before=history_before,
     )

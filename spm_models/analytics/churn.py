@@ -160,8 +160,9 @@ class ChurnEvaluation:
         The evaluation examples with ``p_model`` and ``p_recency``.
     risk : DataFrame
         Active customers at the end of the history with ``churn_risk`` (from a model refitted
-        on every labelled cutoff), ``potential``, ``rep_id``, ``bookings_12m`` and
-        ``value_at_risk = churn_risk * bookings_12m``, sorted by falling value at risk.
+        on every labelled cutoff), ``recency_risk`` (the recency rule refitted the same way),
+        ``potential``, ``rep_id``, ``bookings_12m``, ``value_at_risk = churn_risk *
+        bookings_12m`` and ``recency_value_at_risk``, sorted by falling value at risk.
     final_model : TabularClassifier
         The refitted model that scored ``risk``.
     """
@@ -184,6 +185,20 @@ class ChurnEvaluation:
     def value_at_risk(self) -> float:
         """Trailing-year bookings weighted by churn risk (USD)."""
         return float(self.risk["value_at_risk"].sum())
+
+    @property
+    def beats_recency(self) -> bool:
+        """True when the model has both a higher AUC and a lower Brier score than recency."""
+        return (
+            self.model_report.auc > self.recency_report.auc
+            and self.model_report.brier < self.recency_report.brier
+        )
+
+
+def churn_history_needed(horizon: int = 6, train_cutoffs: int = 1, step: int = 3) -> int:
+    """Months of bookings history the churn evaluation needs: a year of features before the
+    earliest training cutoff, and two outcome windows (training, then evaluation)."""
+    return horizon * 2 + step * (train_cutoffs - 1) + 12
 
 
 def evaluate_churn_model(
@@ -222,7 +237,7 @@ def evaluate_churn_model(
     cutoffs = [test_cutoff - pd.DateOffset(months=horizon + step * i) for i in range(train_cutoffs)]
     first = company.bookings["period"].min() if len(company.bookings) else end
     if pd.isna(first) or cutoffs[-1] - pd.DateOffset(months=11) < first:
-        need = horizon * 2 + step * (train_cutoffs - 1) + 12
+        need = churn_history_needed(horizon, train_cutoffs, step)
         raise InputDataError(
             [
                 Problem(
@@ -230,7 +245,8 @@ def evaluate_churn_model(
                     column="period",
                     message=(
                         f"covers too little history for churn cutoffs: {need} months are "
-                        f"needed (horizon={horizon}, train_cutoffs={train_cutoffs}, step={step})"
+                        f"needed for a {horizon}-month churn window and {train_cutoffs} "
+                        f"training cutoff{'s' if train_cutoffs != 1 else ''} {step} months apart"
                     ),
                 )
             ]
@@ -256,15 +272,18 @@ def evaluate_churn_model(
     final = TabularClassifier(CHURN_FEATURES, CATEGORICAL, seed=seed, **CHURN_SETTINGS).fit(
         everything, y_all
     )
+    final_recency = RateTable("months_since_last").fit(everything, y_all)
     now = account_features(company, end)
     acc = company.accounts.set_index("account_id")
     risk = now.assign(
         churn_risk=final.predict_proba(now) if len(now) else np.array([]),
+        recency_risk=final_recency.predict_proba(now) if len(now) else np.array([]),
         account_name=acc["account_name"].reindex(now["account_id"]).to_numpy(),
         rep_id=acc["current_rep_id"].reindex(now["account_id"]).to_numpy(),
         region=acc["region"].reindex(now["account_id"]).to_numpy(),
     )
     risk["value_at_risk"] = risk["churn_risk"] * risk["bookings_12m"]
+    risk["recency_value_at_risk"] = risk["recency_risk"] * risk["bookings_12m"]
     risk = risk.sort_values("value_at_risk", ascending=False).reset_index(drop=True)
     return ChurnEvaluation(
         train_cutoffs=cutoffs,

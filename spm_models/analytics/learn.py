@@ -380,3 +380,134 @@ def _fmt(value: object) -> str:
 def driver_text(label: str, value: object, typical: object, effect: float) -> str:
     """One driver in words, e.g. ``"discount 0.4 (typical 0.12): -9 pts"``."""
     return f"{label} {_fmt(value)} (typical {_fmt(typical)}): {effect * 100:+.0f} pts"
+
+
+#: A hold-out AUC above this is too good for sales outcomes: most likely a column carries the
+#: outcome itself (recorded after the fact), not a signal available before it.
+LEAKAGE_AUC = 0.98
+
+
+def single_feature_auc(
+    frame: pd.DataFrame, y: np.ndarray, features: Sequence[str], categorical: Sequence[str] = ()
+) -> pd.DataFrame:
+    """How well each feature alone separates the outcomes (AUC, direction-free).
+
+    A numeric feature is ranked by its value (missing values at the median); a categorical
+    one by its own positive rate per value. ``max(auc, 1 - auc)``, so 0.5 means no signal and
+    1.0 a feature that alone tells the outcome.
+
+    Returns
+    -------
+    DataFrame
+        ``feature, auc`` sorted by falling AUC.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    y = np.asarray(y, dtype=int)
+    if len(np.unique(y)) < 2:
+        raise InputDataError(
+            [Problem(source="outcomes", message="needs both outcomes to measure a feature's AUC")]
+        )
+    rows = []
+    for name in features:
+        if name in categorical:
+            key = frame[name].astype(str).to_numpy()
+            score = pd.Series(y).groupby(key).transform("mean").to_numpy(dtype=float)
+        else:
+            values = pd.to_numeric(frame[name], errors="coerce")
+            score = values.fillna(values.median()).fillna(0.0).to_numpy(dtype=float)
+        auc = float(roc_auc_score(y, score))
+        rows.append({"feature": name, "auc": max(auc, 1 - auc)})
+    return pd.DataFrame(rows).sort_values("auc", ascending=False).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class ModelJudgement:
+    """Whether a model's scores may drive decisions, and why.
+
+    Attributes
+    ----------
+    use : bool
+        True when the model beats its baseline on the hold-out and shows no sign of leakage.
+    verdict : str
+        ``"used"``, ``"likely leakage"`` or ``"does not beat the baseline"``.
+    reason : str
+        One plain sentence for the report.
+    leak_feature : str or None
+        The feature that alone separates the outcomes when leakage is suspected.
+    """
+
+    use: bool
+    verdict: str
+    reason: str
+    leak_feature: str | None = None
+
+
+def judge_model(
+    model: ScoreReport,
+    baseline: ScoreReport,
+    *,
+    frame: pd.DataFrame,
+    y: np.ndarray,
+    features: Sequence[str],
+    categorical: Sequence[str] = (),
+    labels: dict[str, str] | None = None,
+    what: str = "model",
+) -> ModelJudgement:
+    """Judge a model on its hold-out: leakage first, then against its simple baseline.
+
+    Parameters
+    ----------
+    model, baseline : ScoreReport
+        Hold-out reports of the model and of its baseline (stage rates, recency rule).
+    frame, y : DataFrame, ndarray
+        The hold-out rows and outcomes (to find the feature that carries a leak).
+    features, categorical : sequence of str
+        The model's features.
+    labels : dict, optional
+        Plain names of features for the sentence.
+    what : str
+        The model's name in the sentence, e.g. ``"win model"``.
+
+    Returns
+    -------
+    ModelJudgement
+        ``use`` is False when the AUC is above :data:`LEAKAGE_AUC` (naming the feature with the
+        highest single-feature AUC) or when the model does not have both a higher AUC and a
+        lower Brier score than the baseline.
+    """
+    from spm_models.registry import format_value
+
+    labels = labels or {}
+
+    def num(value: float) -> str:
+        return format_value(value, "num")
+
+    if model.auc > LEAKAGE_AUC:
+        top = single_feature_auc(frame, y, features, categorical).iloc[0]
+        name = labels.get(top["feature"], top["feature"])
+        return ModelJudgement(
+            use=False,
+            verdict="likely leakage",
+            reason=(
+                f"the {what} scores an AUC of {num(model.auc)} on its hold-out, too good to be "
+                f'true: "{name}" alone separates the outcomes (AUC {num(top["auc"])}), so it '
+                "most likely records the outcome itself; the model is not used for decisions"
+            ),
+            leak_feature=str(top["feature"]),
+        )
+    if model.auc > baseline.auc and model.brier < baseline.brier:
+        return ModelJudgement(
+            use=True,
+            verdict="used",
+            reason=f"the {what} beats {baseline.name} on both ranking and accuracy",
+        )
+    return ModelJudgement(
+        use=False,
+        verdict="does not beat the baseline",
+        reason=(
+            f"the {what} does not beat {baseline.name} on both ranking (AUC {num(model.auc)} "
+            f"against {num(baseline.auc)}) and accuracy (Brier {num(model.brier)} against "
+            f"{num(baseline.brier)}), so decisions rest on {baseline.name} instead"
+        ),
+    )

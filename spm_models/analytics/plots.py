@@ -10,6 +10,7 @@ import pandas as pd
 
 from spm_models.analytics.attainment import BENCHMARK_BAND
 from spm_models.figures import figure_axes
+from spm_models.registry import format_value
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -64,7 +65,7 @@ def plot_pace_quadrant(
     ax.set_ylim(0, top)
     ax.xaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
-    ax.set_xlabel("Share of period quota due by today (seasonal pace, % of quota)")
+    ax.set_xlabel(f"Share of period quota due by today ({result.pace_basis} pace, % of quota)")
     ax.set_ylabel("Attainment to date (% of quota)")
     ax.set_title(
         f"Attainment vs pace on {result.period.today:%d %b %Y}: "
@@ -118,7 +119,13 @@ def plot_rollup(result: AttainmentResult, *, by: str = "region", ax: Axes | None
     x = np.arange(len(t))
     ax.bar(x - 0.2, t["attainment"], width=0.4, label="attainment to date", color="tab:blue")
     expected = t["expected_seasonal"] / t["quota"]
-    ax.bar(x + 0.2, expected, width=0.4, label="due by today (seasonal pace)", color="tab:grey")
+    ax.bar(
+        x + 0.2,
+        expected,
+        width=0.4,
+        label=f"due by today ({result.pace_basis} pace)",
+        color="tab:grey",
+    )
     ax.set_xticks(x, t[key].astype(str))
     ax.yaxis.set_major_formatter(lambda v, _p: f"{v:.0%}")
     ax.set_ylabel("Share of period quota (%)")
@@ -141,8 +148,8 @@ def plot_whitespace_map(market: MarketView, *, ax: Axes | None = None) -> Figure
     ax.set_xlabel("Longitude (°)")
     ax.set_ylabel("Latitude (°)")
     ax.set_title(
-        f"Whitespace by account: USD {market.whitespace_total / 1e6:,.0f}M a year, "
-        f"USD {market.uncovered_whitespace / 1e6:,.1f}M uncovered (dot area = whitespace)"
+        f"Whitespace by account: {format_value(market.whitespace_total, 'usd')} a year, "
+        f"{format_value(market.uncovered_whitespace, 'usd')} uncovered (dot area = whitespace)"
     )
     ax.legend(fontsize=8, loc="lower left", markerscale=0.5)
     ax.set_aspect(1.25)

@@ -20,6 +20,7 @@ import pandas as pd
 
 from spm_models.errors import InputDataError, Problem, param_error
 from spm_models.quota.inputs import require_columns
+from spm_models.registry import format_value
 
 TIERS = ("A", "B", "C")
 UNASSIGNED = "unassigned"
@@ -155,7 +156,8 @@ def cluster_accounts(accounts: pd.DataFrame, *, k: int = 5, seed: int = 0) -> Cl
         profiles["median_employees"] = np.nan
     profiles = profiles.reset_index()
     profiles["name"] = [
-        f"{r.cluster}: {r.main_segment}, {r.main_industry}, USD {r.median_potential / 1e3:,.0f}k"
+        f"{r.cluster}: {r.main_segment}, {r.main_industry}, "
+        f"{format_value(r.median_potential, 'usd')} median potential"
         for r in profiles.itertuples()
     ]
     labels = pd.DataFrame({"account_id": cluster.index, "cluster": cluster.to_numpy()})
@@ -196,6 +198,8 @@ class MarketView:
     by_territory, by_segment, by_region, by_cluster, by_tier : DataFrame
         Whitespace ranked: ``<key>, accounts, potential, bookings_12m, whitespace,
         penetration, whitespace_share``.
+    months : int
+        Months of bookings behind ``bookings_12m`` (annualised when fewer than twelve).
     """
 
     accounts: pd.DataFrame
@@ -207,6 +211,7 @@ class MarketView:
     by_region: pd.DataFrame
     by_cluster: pd.DataFrame
     by_tier: pd.DataFrame
+    months: int = 12
 
     @property
     def whitespace_total(self) -> float:
@@ -270,7 +275,10 @@ def market_view(
     start = end - pd.DateOffset(months=months - 1)
     b = company.bookings
     recent = b.loc[(b["period"] >= start) & (b["period"] <= end)]
-    booked = recent.groupby("account_id")["amount"].sum() * (12 / months)
+    # A history shorter than the window is annualised over the months it has.
+    first = b["period"].min() if len(b) else end
+    seen = max(1, min(months, (end.to_period("M") - pd.Timestamp(first).to_period("M")).n + 1))
+    booked = recent.groupby("account_id")["amount"].sum() * (12 / seen)
     rep_of = rep_of if rep_of is not None else acc.set_index("account_id")["current_rep_id"]
     tiers = tier_accounts(acc, a_share=a_share, b_share=b_share).set_index("account_id")
     clusters = cluster_accounts(acc, k=k, seed=seed)
@@ -329,4 +337,5 @@ def market_view(
         by_region=_rank(out, "region"),
         by_cluster=_rank(out, "cluster"),
         by_tier=_rank(out, "tier"),
+        months=seen,
     )

@@ -28,9 +28,12 @@ def register(subparsers) -> None:
     p.add_argument("data", help="folder of company files (or a SQLAlchemy URL)")
     p.add_argument("--out", required=True, help="folder to write the CSV results into")
     p.add_argument(
-        "--period-end", help="last day of the twelve-month period (default: end of history)"
+        "--period-end",
+        help="last day of the twelve-month period (default: the month end of the as-of date)",
     )
-    p.add_argument("--today", help="day up to which bookings are known (default: end of history)")
+    p.add_argument(
+        "--today", help="day up to which bookings are known (default: the company's as-of date)"
+    )
     p.add_argument("--growth", type=float, default=0.10, help="growth of derived quotas")
     p.add_argument("--ramp-months", type=int, default=6, help="months for a new rep to ramp")
     p.add_argument("--clusters", type=int, default=5, help="firmographic clusters of accounts")
@@ -44,63 +47,76 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    """Run the analytics and write the results; 2 for bad dates or input data."""
-    from spm_models import analytics
-    from spm_models.analytics.summary import performance_finding, performance_metrics
+    """Run the analytics and write the results; 2 for bad dates or input data.
+
+    Sections the data cannot support are reported in one sentence each on stdout;
+    plausibility warnings go to stderr. Both leave the exit code at 0.
+    """
+    from spm_models.analytics.page import build_page
+    from spm_models.analytics.summary import page_metrics, performance_finding
     from spm_models.data import load_company
+    from spm_models.skipped import Skipped
 
     company = load_company(args.data)
-    end = args.period_end or str(company.as_of.date())
-    today = args.today or end
     try:
-        att = analytics.attainment_and_pace(
+        page = build_page(
             company,
-            period_end=end,
-            today=today,
+            period_end=args.period_end or "",
+            today=args.today or "",
             growth=args.growth,
             ramp_months=args.ramp_months,
+            clusters=args.clusters,
+            holdout_share=args.holdout_share,
+            churn_horizon=args.churn_horizon,
+            seed=args.seed,
+            models=not args.no_models,
         )
-        market = analytics.market_view(company, k=args.clusters, seed=args.seed)
     except ValueError as exc:
         if hasattr(exc, "problems"):  # InputDataError: let main() report it
             raise
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    win = pipeline = churn = None
-    if not args.no_models:
-        if not company.closed_opportunities.empty:
-            win = analytics.evaluate_win_model(
-                company.closed_opportunities, holdout_share=args.holdout_share, seed=args.seed
-            )
-            pipeline = analytics.score_pipeline(
-                company, holdout_share=args.holdout_share, seed=args.seed
-            )
-        churn = analytics.evaluate_churn_model(company, horizon=args.churn_horizon, seed=args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    tables = {
-        "attainment_by_rep": att.by_rep,
-        "attainment_by_team": att.by_team,
-        "attainment_by_region": att.by_region,
+    tables = _tables(page, Skipped)
+    for name, frame in tables.items():
+        frame.to_csv(out / f"{name}.csv", index=False)
+    metrics = page_metrics(page)
+    (out / "analytics_metrics.json").write_text(json.dumps(metrics, indent=2, default=str))
+    for warning in page.warnings:
+        print(f"warning: {warning.sentence()}", file=sys.stderr)
+    finding = performance_finding(metrics)
+    if finding:
+        print(finding.replace("**", ""))
+    for skipped in page.skipped:
+        if not args.no_models or skipped.section not in ("The win model", "Churn risk"):
+            print(skipped.sentence())
+    for name, judgement in (
+        ("Win model", page.win_judgement),
+        ("Churn model", page.churn_judgement),
+    ):
+        if judgement is not None:
+            print(f"{name}: {judgement.reason}.")
+    print(f"wrote {len(tables)} tables to {out}")
+    return EXIT_OK
+
+
+def _tables(page, skipped_type) -> dict:
+    tables = {}
+    if not isinstance(page.attainment, skipped_type):
+        tables |= {
+            "attainment_by_rep": page.attainment.by_rep,
+            "attainment_by_team": page.attainment.by_team,
+            "attainment_by_region": page.attainment.by_region,
+        }
+    market = page.market
+    tables |= {
         "account_segments": market.accounts,
         "whitespace_by_territory": market.by_territory,
         "rep_coverage": market.coverage_by_rep,
     }
-    if churn is not None:
-        tables["churn_risk"] = churn.risk
-    if pipeline is not None:
-        tables["pipeline_win_scores"] = pipeline.opportunities
-    for name, frame in tables.items():
-        frame.to_csv(out / f"{name}.csv", index=False)
-    metrics = performance_metrics(att, market, churn, win=win, pipeline=pipeline)
-    (out / "analytics_metrics.json").write_text(json.dumps(metrics, indent=2, default=str))
-    print(performance_finding(metrics).replace("**", ""))
-    if win is None and not args.no_models:
-        print("no closed_opportunities history: win model skipped")
-    if churn is not None:
-        print(
-            f"churn model AUC {churn.model_report.auc:.2f} against "
-            f"{churn.recency_report.auc:.2f} for months since the last booking"
-        )
-    print(f"wrote {len(tables)} tables to {out}")
-    return EXIT_OK
+    if page.churn_risk is not None:
+        tables["churn_risk"] = page.churn_risk
+    if page.pipeline is not None:
+        tables["pipeline_win_scores"] = page.pipeline.opportunities
+    return tables

@@ -274,9 +274,7 @@ def _reps(rng: np.random.Generator, accounts: pd.DataFrame, n_reps: int) -> pd.D
     reps = pd.DataFrame(rows)
     n = len(reps)
     reps.insert(0, "rep_id", [f"R{i:03d}" for i in range(1, n + 1)])
-    first = np.array(_FIRST)[rng.integers(0, len(_FIRST), n)]
-    last = np.array(_LAST)[rng.integers(0, len(_LAST), n)]
-    names = [f"{f} {s}" for f, s in zip(first, last, strict=True)]
+    names = _unique_names(rng.integers(0, len(_FIRST), n), rng.integers(0, len(_LAST), n))
     status = np.where(rng.random(n) < 0.06, "vacant", "active").astype(object)
     tenure_days = rng.integers(200, 9 * 365, n)
     ramping = (status == "active") & (rng.random(n) < 0.12)
@@ -288,6 +286,28 @@ def _reps(rng: np.random.Generator, accounts: pd.DataFrame, n_reps: int) -> pd.D
     reps["status"] = status.astype(str)
     reps["fte"] = np.where(status == "ramping", 0.5, 1.0)
     return reps
+
+
+def _unique_names(first: np.ndarray, last: np.ndarray) -> list[str]:
+    """Rep names from drawn first- and last-name indices, made unique without further draws.
+
+    A repeated pair moves to the next unused surname (then first name), so the random stream
+    and every other generated column stay as they were.
+    """
+    if len(first) > len(_FIRST) * len(_LAST):
+        raise ValueError(f"at most {len(_FIRST) * len(_LAST)} unique rep names; got {len(first)}")
+    seen: set[tuple[int, int]] = set()
+    names = []
+    for f, s in zip(first.tolist(), last.tolist(), strict=True):
+        step = 0
+        while (f, s) in seen:
+            step += 1
+            s = (s + 1) % len(_LAST)
+            if step % len(_LAST) == 0:
+                f = (f + 1) % len(_FIRST)
+        seen.add((f, s))
+        names.append(f"{_FIRST[f]} {_LAST[s]}")
+    return names
 
 
 def _legacy_alignment(

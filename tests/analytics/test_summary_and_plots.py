@@ -8,6 +8,7 @@ import pytest
 from spm_models import analytics
 from spm_models.analytics import plots
 from spm_models.analytics.summary import performance_finding, performance_metrics
+from spm_models.registry import format_figure
 
 matplotlib.use("Agg")
 
@@ -47,10 +48,34 @@ def test_finding_is_written_from_the_figures() -> None:
             "analytics.stage_rate_auc": 0.7,
         }
     )
-    assert text.startswith("**Performance**: 50% of reps are on pace (70% of quota booked")
-    assert "40% are projected to finish at or above quota, below the healthy 55%–65% band" in text
-    assert "$900M a year, $60.0M of it uncovered" in text
+    assert text.startswith("**Performance**: 50.0% of reps are on pace (70.0% of quota booked")
+    assert (
+        "40.0% are projected to finish at or above quota, below the healthy 55.0%–65.0% band"
+        in text
+    )
+    assert "$900.00M a year, $60.00M of it uncovered" in text
     assert "AUC 0.81 against 0.70" in text
+    for name in ("analytics.share_on_pace", "analytics.whitespace_total"):
+        assert format_figure(name, {"analytics.share_on_pace": 0.5}.get(name, 9.0e8)) in text
+    leaky = performance_finding(
+        {
+            "analytics.share_on_pace": 0.5,
+            "analytics.win_model_auc": 0.999,
+            "analytics.stage_rate_auc": 0.7,
+            "analytics.win_model_verdict": "likely leakage",
+        }
+    )
+    assert "likely leakage" in leaky and "AUC" not in leaky
+    losing = performance_finding(
+        {
+            "analytics.share_on_pace": 0.5,
+            "analytics.win_model_auc": 0.6,
+            "analytics.stage_rate_auc": 0.7,
+            "analytics.win_model_verdict": "does not beat the baseline",
+        }
+    )
+    assert "does not beat stage win rates and is not used" in losing
+    assert performance_finding({"analytics.share_on_pace": float("nan")}) is None
     inside = performance_finding(
         {"analytics.share_on_pace": 0.6, "analytics.share_at_or_above_quota": 0.6}
     )
