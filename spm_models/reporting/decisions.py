@@ -200,10 +200,13 @@ def _target_risk(metrics: Metrics, gap: float | None) -> str:
         )
     vs_quota = number(metrics, "forecast.vs_quota")
     if vs_quota is not None:
-        where = "short of" if vs_quota < 1 else "above"
+        reading = (
+            "reps are asked for more than the forecast expects"
+            if vs_quota < 1
+            else "quota asks less than the forecast expects"
+        )
         risks.append(
-            f"the forecast is {text(metrics, 'forecast.vs_quota')} of total quota, "
-            f"{where} the quota reps carry"
+            f"the forecast is {text(metrics, 'forecast.vs_quota')} of total quota: {reading}"
         )
     if gap is not None and gap > 0:
         risks.append("without more capacity the target is not reachable as planned")
