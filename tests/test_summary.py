@@ -152,7 +152,10 @@ def test_quota_target_against_forecast_and_capacity_with_the_gap() -> None:
     assert "not reachable as planned" in d.risk
     assert d.link == "20_quota_capacity.html"
     covered = _by_title({**PLAN, "capacity.target_gap": -1_200_000.0})["Set the quota target"]
-    assert "Capacity covers the target (capacity short of target: -$1.20M)." in covered.statement
+    assert (
+        "Capacity covers the target with room to spare (capacity short of target: -$1.20M)."
+        in covered.statement
+    )
     assert "not reachable" not in covered.risk
 
 
@@ -192,9 +195,7 @@ def test_incentive_plan_cost_range_and_quota_mismatch() -> None:
     [(0.288, "below"), (0.55, "inside"), (0.6, "inside"), (0.65, "inside"), (0.7, "above")],
 )
 def test_expected_attainment_against_the_band(share: float, where: str) -> None:
-    d = _by_title({**PLAN, "quota.expected_share_at_or_above": share})[
-        "Accept how hard quotas are"
-    ]
+    d = _by_title({**PLAN, "quota.expected_share_at_or_above": share})["Accept how hard quotas are"]
     assert f"{where} the healthy 55% to 65% band" in d.statement
     assert format_figure("quota.expected_share_at_or_above", share) in d.statement
 
@@ -222,7 +223,7 @@ def test_a_decision_without_its_figures_is_left_out() -> None:
     # a figure that cannot be computed is absent, never printed as nan
     assert "Approve the hiring plan" not in _by_title({"capacity.hires_needed": math.nan})
     only_total = _by_title({"quota.total": 5e7})["Set the quota target"]
-    assert only_total.statement == "The bookings target is $50.00M."
+    assert only_total.statement == "The quotas issued to reps total $50.00M."
 
 
 def test_unregistered_figures_are_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -256,11 +257,13 @@ def test_key_figures_are_the_registered_headlines_present() -> None:
         key["name"]
     )
     row = key.set_index("name").loc["quota.total"]
-    assert (row["figure"], row["value"], row["page"]) == (
+    assert (row["figure"], row["value"], row["explained"]) == (
         "Total quota",
         "$72.40M",
-        "Quotas and capacity",
+        "Quotas and capacity: Quotas",
     )
+    pages = list(key["explained"].str.split(":").str[0].drop_duplicates())
+    assert pages[0] == "Data overview" and pages[-1] == "Incentive plan"
     assert summary.key_figures({}).empty
 
 
@@ -285,11 +288,14 @@ def test_scenario_outcome_and_which_scenario_meets_the_target() -> None:
     assert summary.scenario_outcome(cheap).startswith("Meets the target of $70.00M, with")
     assert summary.scenario_outcome({}) is None
     assert summary.across_scenarios({"base": PLAN, "lean": cheap, "growth": dear}) == (
-        "2 of 3 scenarios meet their bookings target: lean, growth. The cheapest in "
-        "incentive cost is lean at $6.00M."
+        "Scenarios that meet their bookings target (2 of 3): lean, growth. Of these, lean has "
+        "the lowest expected incentive cost, $6.00M."
+    )
+    assert summary.across_scenarios({"base": PLAN, "lean": cheap}) == (
+        "Scenarios that meet their bookings target (1 of 2): lean."
     )
     assert summary.across_scenarios({"base": PLAN}) == (
-        "None of the 1 scenarios with a capacity plan meets its bookings target."
+        "No scenario with a capacity plan meets its bookings target (0 of 1)."
     )
     assert summary.across_scenarios({"x": {}}) is None
 
@@ -308,4 +314,4 @@ def test_scorecard_labels_sit_beyond_the_interval() -> None:
     labels = {t.get_text().strip(): t.get_position()[0] for t in ax.texts}
     assert labels["$70.42M"] >= 77.0  # the forecast label is right of the interval's top
     assert set(labels) == {"$68.10M", "$70.42M", "$70.00M", "$72.40M", "$65.51M"}
-    assert [t.get_text() for t in ax.get_yticklabels()][0] == "Bookings, last 12 months"
+    assert next(t.get_text() for t in ax.get_yticklabels()) == "Bookings, last 12 months"

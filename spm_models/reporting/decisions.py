@@ -144,9 +144,12 @@ def quota_target(metrics: Metrics) -> Decision | None:
     target = next((n for n in ("quota.target", "quota.total") if has(metrics, n)), None)
     if target is None:
         return None
-    statement = f"The bookings target is {text(metrics, target)}"
-    if target == "quota.target" and has(metrics, "quota.total"):
-        statement += f" and the quotas issued to reps total {text(metrics, 'quota.total')}"
+    if target == "quota.target":
+        statement = f"The bookings target is {text(metrics, target)}"
+        if has(metrics, "quota.total"):
+            statement += f" and the quotas issued to reps total {text(metrics, 'quota.total')}"
+    else:
+        statement = f"The quotas issued to reps total {text(metrics, target)}"
     if has(metrics, "quota.booking_types"):
         statement += f", counting {text(metrics, 'quota.booking_types')} bookings"
     statement += "."
@@ -162,7 +165,7 @@ def quota_target(metrics: Metrics) -> Decision | None:
         statement += (
             f" Capacity falls {text(metrics, 'capacity.target_gap')} short of the target."
             if gap > 0
-            else " Capacity covers the target "
+            else " Capacity covers the target with room to spare "
             f"(capacity short of target: {text(metrics, 'capacity.target_gap')})."
         )
     names = (

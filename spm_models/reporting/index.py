@@ -165,7 +165,9 @@ def write_index(reports_dir: Path) -> Path:
     shown = [h for h in headline_figures() if any(has(r["metrics"], h.name) for r in runs)]
     head = "".join(f"<th>{html.escape(h.label)}</th>" for h in shown)
     good = {r["name"]: r["metrics"] for r in runs if r["stamp"] and r["metrics"]}
-    verdict = across_scenarios(good)
+    verdict = across_scenarios(
+        {r["title"]: r["metrics"] for r in runs if r["stamp"] and r["metrics"]}
+    )
     body = (
         "<h1>Planning scenarios</h1>"
         f"<p>{len(runs)} scenario(s). A failed run keeps the last good report; its failed "

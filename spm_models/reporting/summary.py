@@ -109,21 +109,20 @@ def key_figures(metrics: Mapping[str, Any]) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns ``figure, value, page, section, name`` in registry order (``name`` is for
-        tests and the CSV, never shown).
+        Columns ``figure, value, explained`` (page and section) and ``name`` (for tests,
+        never shown), in page order, then registry order.
     """
     rows = [
         {
             "figure": h.label,
             "value": format_figure(h.name, metrics[h.name]),
-            "page": page_title(h.page),
-            "section": h.section,
+            "explained": f"{page_title(h.page)}: {h.section}",
             "name": h.name,
         }
-        for h in headline_figures()
+        for h in sorted(headline_figures(), key=lambda h: h.page)
         if has(metrics, h.name)
     ]
-    return pd.DataFrame(rows, columns=["figure", "value", "page", "section", "name"])
+    return pd.DataFrame(rows, columns=["figure", "value", "explained", "name"])
 
 
 def meets_target(metrics: Mapping[str, Any]) -> bool | None:
@@ -167,23 +166,24 @@ def across_scenarios(outcomes: Mapping[str, Mapping[str, Any]]) -> str | None:
     Parameters
     ----------
     outcomes : mapping
-        Scenario name to its metrics.
+        Scenario title (or name) to its metrics.
     """
     known = {n: m for n, m in outcomes.items() if meets_target(m) is not None}
     if not known:
         return None
     meeting = [n for n, m in known.items() if meets_target(m)]
     if not meeting:
-        return f"None of the {len(known)} scenarios with a capacity plan meets its bookings target."
-    sentence = f"{len(meeting)} of {len(known)} scenarios meet their bookings target: " + (
-        ", ".join(meeting)
+        return f"No scenario with a capacity plan meets its bookings target (0 of {len(known)})."
+    sentence = (
+        f"Scenarios that meet their bookings target ({len(meeting)} of {len(known)}): "
+        + ", ".join(meeting)
     )
     costed = {n: number(known[n], "incentives.total_cost") for n in meeting}
     costed = {n: c for n, c in costed.items() if c is not None}
-    if costed:
+    if len(costed) >= 2:
         cheapest = min(costed, key=costed.__getitem__)
         sentence += (
-            f". The cheapest in incentive cost is {cheapest} at "
+            f". Of these, {cheapest} has the lowest expected incentive cost, "
             f"{text(known[cheapest], 'incentives.total_cost')}"
         )
     return sentence + "."
