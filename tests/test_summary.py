@@ -315,3 +315,56 @@ def test_scorecard_labels_sit_beyond_the_interval() -> None:
     assert labels["$70.42M"] >= 77.0  # the forecast label is right of the interval's top
     assert set(labels) == {"$68.10M", "$70.42M", "$70.00M", "$72.40M", "$65.51M"}
     assert next(t.get_text() for t in ax.get_yticklabels()) == "Bookings, last 12 months"
+
+
+def _rendered(out, name: str) -> str:
+    from spm_models.reporting.html import render_notebook_html
+
+    path = render_notebook_html(
+        out / f"{name}.ipynb", out / f"{name}.html", title="Test", stamp={"scenario": "test"}
+    )
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.notebook
+def test_summary_notebook_lists_the_decisions_its_figures_support(run_notebook) -> None:
+    import json
+
+    import pandas as pd
+
+    from spm_models.registry import metric_record
+
+    out = run_notebook("01_data_overview")
+    document = json.loads((out / "metrics.json").read_text())
+    extra = {
+        "quota.total": 9_000_000.0,
+        "quota.expected_share_at_or_above": 0.42,
+        "forecast.next_year_total": 6_000_000.0,
+        "capacity.hires_needed": 3,
+        "capacity.target_gap": 250_000.0,
+        "incentives.total_cost": 800_000.0,
+    }
+    document |= {k: metric_record(k, v) for k, v in extra.items()}
+    (out / "metrics.json").write_text(json.dumps(document))
+    run_notebook("90_executive_summary", output_dir=out)
+    page = _rendered(out, "90_executive_summary")
+    assert "42.0% of reps are expected to reach their quota, below the healthy" in page
+    assert "Capacity falls $250.0k short of the target." in page
+    assert '<a href="20_quota_capacity.html">Quotas and capacity: Expected attainment</a>' in page
+    assert 'class="dataframe"' not in page and "nan" not in page.split("<main>")[1]
+    rows = pd.read_csv(out / "tables" / "executive_summary.csv")
+    assert {"Total quota", "Accounts"} <= set(rows["figure"])
+    assert "Accept how hard quotas are" in set(
+        pd.read_csv(out / "tables" / "decisions.csv")["decision"]
+    )
+
+
+@pytest.mark.notebook
+def test_summary_notebook_alone_says_why_it_has_no_decisions(run_notebook) -> None:
+    out = run_notebook("90_executive_summary")
+    page = _rendered(out, "90_executive_summary")
+    assert "The list of decisions is not shown: no planning page" in page
+    assert (
+        "The key-figure table is not shown: no page of this scenario wrote a headline figure."
+        in page
+    )
