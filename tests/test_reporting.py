@@ -128,6 +128,7 @@ def test_compare_highlights_better_and_worse(tmp_path: Path) -> None:
         reports,
         "base",
         {
+            "capacity.target_gap": -5e5,
             "incentives.total_cost": 1_000_000.0,
             "quota.total": 5e7,
             "territory.balance_cv_after": 0.05,
@@ -149,6 +150,7 @@ def test_compare_highlights_better_and_worse(tmp_path: Path) -> None:
     assert '<td class="better">3.0%</td>' in page  # lower workload CV is better
     assert "<td>$60.00M</td>" in page  # total quota: neither better nor worse
     assert 'alt="Money figures by scenario"' in page
+    assert "Scenarios that meet their bookings target (1 of 1): base." in page
     assert main(["compare", "base", "missing", "--reports-dir", str(reports)]) == 2
     index = write_index(reports).read_text()
     assert "Scenario comparison" in index and "2026-01-01 10:00" in index

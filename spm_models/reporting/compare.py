@@ -16,7 +16,7 @@ import pandas as pd
 
 from spm_models.registry import FigureDef, headline_figures, read_metrics_file
 from spm_models.reporting.html import page
-from spm_models.reporting.summary import has
+from spm_models.reporting.summary import across_scenarios, has
 
 
 def load_metrics(names: list[str], reports_dir: Path) -> dict[str, dict]:
@@ -119,7 +119,9 @@ def comparison_html(table: pd.DataFrame, *, link_prefix: str = "") -> str:
 
 def write_comparison(names: list[str], reports_dir: Path, out: Path) -> Path:
     """Write a comparison page of the named scenarios' last good reports."""
-    table = comparison_table(load_metrics(names, reports_dir))
+    metrics = load_metrics(names, reports_dir)
+    table = comparison_table(metrics)
+    verdict = across_scenarios(metrics)
     prefix = ""
     try:
         prefix = str(reports_dir.resolve().relative_to(out.parent.resolve()))
@@ -128,6 +130,7 @@ def write_comparison(names: list[str], reports_dir: Path, out: Path) -> Path:
         prefix = reports_dir.resolve().as_uri() + "/"
     body = (
         f"<h1>Scenario comparison</h1><p>{', '.join(html.escape(n) for n in names)}</p>"
+        + (f"<p><strong>{html.escape(verdict)}</strong></p>" if verdict else "")
         + comparison_html(table, link_prefix=prefix)
     )
     out.parent.mkdir(parents=True, exist_ok=True)
