@@ -368,3 +368,14 @@ def test_summary_notebook_alone_says_why_it_has_no_decisions(run_notebook) -> No
         "The key-figure table is not shown: no page of this scenario wrote a headline figure."
         in page
     )
+
+
+def test_no_move_and_a_capacity_target_of_its_own_are_said_plainly() -> None:
+    still = _by_title({**PLAN, "territory.accounts_moved": 0})
+    assert "Approve the realignment" not in still
+    assert still["Keep today's territories"].statement.startswith("The optimised alignment moves")
+    other = _by_title({**PLAN, "capacity.target": 65_000_000.0})["Set the quota target"]
+    assert other.risk.startswith(
+        "Capacity is planned against $65.00M, not against the quota target of $70.00M;"
+    )
+    assert "capacity.target" in other.figures

@@ -72,6 +72,14 @@ def realignment(metrics: Metrics) -> Decision | None:
     """Approve the realignment: accounts moved, reps gaining and losing, balance and travel."""
     if not has(metrics, "territory.accounts_moved"):
         return None
+    if number(metrics, "territory.accounts_moved") == 0:
+        return Decision(
+            "Keep today's territories",
+            "The optimised alignment moves no account: today's territories stay as they are.",
+            "Workload stays as unbalanced as it is today.",
+            "territory.accounts_moved",
+            ("territory.accounts_moved",),
+        )
     statement = f"{text(metrics, 'territory.accounts_moved')} accounts change rep"
     if has(metrics, "territory.accounts_moved_share"):
         statement += f" ({text(metrics, 'territory.accounts_moved_share')} of accounts)"
@@ -178,6 +186,8 @@ def quota_target(metrics: Metrics) -> Decision | None:
         "capacity.annual_capacity",
         "capacity.target_gap",
     )
+    if _capacity_target_differs(metrics):
+        names += ("capacity.target",)
     return Decision(
         "Set the quota target",
         statement,
@@ -201,6 +211,11 @@ def _target_risk(metrics: Metrics, gap: float | None) -> str:
             f"the forecast counts {text(metrics, 'forecast.booking_types')} bookings while "
             f"quota counts {text(metrics, 'quota.booking_types')}, so the two do not compare"
         )
+    if _capacity_target_differs(metrics):
+        risks.append(
+            f"capacity is planned against {text(metrics, 'capacity.target')}, not against the "
+            f"quota target of {text(metrics, 'quota.target')}"
+        )
     vs_quota = number(metrics, "forecast.vs_quota")
     if vs_quota is not None:
         reading = (
@@ -216,6 +231,11 @@ def _target_risk(metrics: Metrics, gap: float | None) -> str:
     if not risks:
         risks.append("the target rests on the assumptions of the quota page")
     return _sentence(risks)
+
+
+def _capacity_target_differs(metrics: Metrics) -> bool:
+    planned, target = number(metrics, "capacity.target"), number(metrics, "quota.target")
+    return planned is not None and target is not None and abs(planned - target) > 0.5
 
 
 def hiring(metrics: Metrics) -> Decision | None:
