@@ -153,7 +153,7 @@ def test_compare_highlights_better_and_worse(tmp_path: Path) -> None:
     assert "Scenarios that meet their bookings target (1 of 1): base." in page
     assert main(["compare", "base", "missing", "--reports-dir", str(reports)]) == 2
     index = write_index(reports).read_text()
-    assert "Scenario comparison" in index and "2026-01-01 10:00" in index
+    assert "Headline figures by scenario" in index and "2026-01-01 10:00" in index
 
 
 def test_scenario_page_shows_registered_figures_by_page_never_raw_keys(tmp_path: Path) -> None:

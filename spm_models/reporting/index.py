@@ -142,28 +142,40 @@ def _status_cell(run: dict[str, Any]) -> tuple[str, str]:
     return '<span class="status-ok">ok</span>', run["stamp"].get("finished", "")
 
 
-def _run_row(run: dict[str, Any], shown: list[FigureDef]) -> str:
+def _run_row(run: dict[str, Any]) -> str:
     name, stamp = html.escape(run["name"]), run["stamp"]
     status, when = _status_cell(run)
     link = f'<a href="{name}/index.html">{html.escape(run["title"])}</a>' if stamp else name
     seconds = f"{stamp['seconds']:,.0f} s" if stamp and "seconds" in stamp else "–"
     outcome = scenario_outcome(run["metrics"]) or "–"
-    figures = "".join(
-        f'<td class="num">{html.escape(h.format(run["metrics"].get(h.name)))}</td>' for h in shown
-    )
     return (
         f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(_readable_time(when))}</td>"
-        f'<td>{seconds}</td><td class="text">{html.escape(outcome)}</td>{figures}</tr>'
+        f'<td>{seconds}</td><td class="text">{html.escape(outcome)}</td></tr>'
+    )
+
+
+def _headlines_html(metrics: dict[str, Any]) -> str:
+    """One scenario's headline figures as Figure | Value rows, each linked to its page."""
+    rows = "".join(
+        f"<tr><td>{html.escape(h.label)}</td>"
+        f'<td class="num">{html.escape(h.format(metrics[h.name]))}</td></tr>'
+        for h in headline_figures()
+        if has(metrics, h.name)
+    )
+    if not rows:
+        return ""
+    return (
+        '<h2>Headline figures</h2><div class="table-wrap"><table class="report"><thead><tr>'
+        f"<th>Figure</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table></div>"
     )
 
 
 def write_index(reports_dir: Path) -> Path:
-    """Write ``reports/index.html``: per scenario its status, run time, whether it meets the
-    target at what cost, and the headline figures; then which scenarios meet their target."""
+    """Write ``reports/index.html``: per scenario its status, run time and whether it meets
+    the target at what cost; which scenarios meet their target; the headline figures side by
+    side (differences highlighted) when there are two or more good runs."""
     reports_dir.mkdir(parents=True, exist_ok=True)
     runs = collect_runs(reports_dir)
-    shown = [h for h in headline_figures() if any(has(r["metrics"], h.name) for r in runs)]
-    head = "".join(f"<th>{html.escape(h.label)}</th>" for h in shown)
     good = {r["name"]: r["metrics"] for r in runs if r["stamp"] and r["metrics"]}
     verdict = across_scenarios(
         {r["title"]: r["metrics"] for r in runs if r["stamp"] and r["metrics"]}
@@ -174,15 +186,15 @@ def write_index(reports_dir: Path) -> Path:
         "notebook is linked.</p>"
         + (f"<p><strong>{html.escape(verdict)}</strong></p>" if verdict else "")
         + '<div class="table-wrap"><table class="report"><thead><tr><th>Scenario</th>'
-        "<th>Status</th><th>Ran at (UTC)</th><th>Duration</th><th>Outcome</th>"
-        f"{head}</tr></thead><tbody>"
-        + "".join(_run_row(run, shown) for run in runs)
-        + "</tbody></table></div>"
+        "<th>Status</th><th>Ran at (UTC)</th><th>Duration</th><th>Outcome</th></tr></thead>"
+        "<tbody>" + "".join(_run_row(run) for run in runs) + "</tbody></table></div>"
     )
     if len(good) >= 2:
         table = comparison_table(good)
         if not table.empty:
-            body += "<h2>Scenario comparison</h2>" + comparison_html(table)
+            body += "<h2>Headline figures by scenario</h2>" + comparison_html(table)
+    elif good:
+        body += _headlines_html(next(iter(good.values())))
     out = reports_dir / "index.html"
     tmp = out.with_suffix(".html.tmp")
     tmp.write_text(page("Planning scenarios", body), encoding="utf-8")
