@@ -379,3 +379,11 @@ def test_no_move_and_a_capacity_target_of_its_own_are_said_plainly() -> None:
         "Capacity is planned against $65.00M, not against the quota target of $70.00M;"
     )
     assert "capacity.target" in other.figures
+
+
+def test_forecast_against_quota_without_the_ratio() -> None:
+    bare = {k: v for k, v in PLAN.items() if k not in ("forecast.vs_quota", "capacity.target_gap")}
+    risk = _by_title(bare)["Set the quota target"].risk
+    assert risk == "The forecast of $70.42M is below the $72.40M of quotas issued."
+    higher = _by_title({**bare, "forecast.next_year_total": 8e7})["Set the quota target"].risk
+    assert higher == "The forecast of $80.00M is at or above the $72.40M of quotas issued."

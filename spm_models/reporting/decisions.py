@@ -226,6 +226,13 @@ def _target_risk(metrics: Metrics, gap: float | None) -> str:
         risks.append(
             f"the forecast is {text(metrics, 'forecast.vs_quota')} of total quota: {reading}"
         )
+    elif all_present(metrics, "forecast.next_year_total", "quota.total"):
+        forecast, quota = (number(metrics, n) for n in ("forecast.next_year_total", "quota.total"))
+        where = "below" if forecast < quota else "at or above"
+        risks.append(
+            f"the forecast of {text(metrics, 'forecast.next_year_total')} is {where} the "
+            f"{text(metrics, 'quota.total')} of quotas issued"
+        )
     if gap is not None and gap > 0:
         risks.append("without more capacity the target is not reachable as planned")
     if not risks:
