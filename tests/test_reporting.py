@@ -106,7 +106,7 @@ def test_skipped_reads_as_one_sentence() -> None:
 
 def test_empty_index(tmp_path: Path) -> None:
     page = write_index(tmp_path).read_text()
-    assert "0 scenario(s)" in page
+    assert "0 scenario(s)" in page and "Outcome" not in page  # no outcome to state
 
 
 def _fake_report(reports: Path, name: str, metrics: dict) -> None:

@@ -83,7 +83,7 @@ def _charts(table: pd.DataFrame) -> str:
         ax.set_xlabel(unit)
         title = "Money figures by scenario" if fmt == "usd" else "Rates and shares by scenario"
         ax.set_title(title)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
         plt.close(fig)

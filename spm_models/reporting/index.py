@@ -142,15 +142,16 @@ def _status_cell(run: dict[str, Any]) -> tuple[str, str]:
     return '<span class="status-ok">ok</span>', run["stamp"].get("finished", "")
 
 
-def _run_row(run: dict[str, Any]) -> str:
+def _run_row(run: dict[str, Any], *, with_outcome: bool) -> str:
     name, stamp = html.escape(run["name"]), run["stamp"]
     status, when = _status_cell(run)
     link = f'<a href="{name}/index.html">{html.escape(run["title"])}</a>' if stamp else name
     seconds = f"{stamp['seconds']:,.0f} s" if stamp and "seconds" in stamp else "–"
     outcome = scenario_outcome(run["metrics"]) or "–"
+    cell = f'<td class="text">{html.escape(outcome)}</td>' if with_outcome else ""
     return (
         f"<tr><td>{link}</td><td>{status}</td><td>{html.escape(_readable_time(when))}</td>"
-        f'<td>{seconds}</td><td class="text">{html.escape(outcome)}</td></tr>'
+        f"<td>{seconds}</td>{cell}</tr>"
     )
 
 
@@ -180,14 +181,18 @@ def write_index(reports_dir: Path) -> Path:
     verdict = across_scenarios(
         {r["title"]: r["metrics"] for r in runs if r["stamp"] and r["metrics"]}
     )
+    with_outcome = any(scenario_outcome(r["metrics"]) for r in runs)
     body = (
         "<h1>Planning scenarios</h1>"
         f"<p>{len(runs)} scenario(s). A failed run keeps the last good report; its failed "
         "notebook is linked.</p>"
         + (f"<p><strong>{html.escape(verdict)}</strong></p>" if verdict else "")
         + '<div class="table-wrap"><table class="report"><thead><tr><th>Scenario</th>'
-        "<th>Status</th><th>Ran at (UTC)</th><th>Duration</th><th>Outcome</th></tr></thead>"
-        "<tbody>" + "".join(_run_row(run) for run in runs) + "</tbody></table></div>"
+        "<th>Status</th><th>Ran at (UTC)</th><th>Duration</th>"
+        + ("<th>Outcome</th>" if with_outcome else "")
+        + "</tr></thead><tbody>"
+        + "".join(_run_row(run, with_outcome=with_outcome) for run in runs)
+        + "</tbody></table></div>"
     )
     if len(good) >= 2:
         table = comparison_table(good)
