@@ -148,42 +148,42 @@ def plot_pipeline(stages: pd.DataFrame, *, ax=None):
 
 
 def plot_scorecard(metrics: dict, *, ax=None):
-    """The scenario at a glance: forecast against quota (with interval) and the bookings base.
+    """The scenario at a glance: bookings, forecast (with interval), target, quota and capacity.
 
-    Bars are drawn only for the figures present; returns ``None`` when there are none.
+    Bars are drawn only for the registered figures the scenario has; each value label is
+    formatted through the registry and placed beyond the bar and its interval, so neither the
+    error bar nor the legend crosses it. Returns ``None`` when there are no figures.
     """
-    bars = [
-        ("Bookings, last 12 months", metrics.get("overview.bookings_last_12m"), None),
-        (
-            "Forecast, next year",
-            metrics.get("forecast.next_year_total"),
-            (metrics.get("forecast.next_year_lower"), metrics.get("forecast.next_year_upper")),
-        ),
-        ("Total quota", metrics.get("quota.total"), None),
-        ("Bookings capacity", metrics.get("capacity.bookings_capacity"), None),
-    ]
-    bars = [b for b in bars if isinstance(b[1], int | float)]
+    from spm_models.registry import figure
+    from spm_models.reporting.summary import has, number, text
+
+    names = (
+        "overview.bookings_last_12m",
+        "forecast.next_year_total",
+        "quota.target",
+        "quota.total",
+        "capacity.annual_capacity",
+    )
+    bars = [name for name in names if number(metrics, name) is not None]
     if not bars:
         return None
+    interval = ("forecast.next_year_lower", "forecast.next_year_upper")
     fig, ax = _axes(ax, figsize=(8, 0.9 + 0.6 * len(bars)))
-    for y, (_label, value, interval) in enumerate(bars):
-        ax.barh(y, value / 1e6, color="#4C72B0" if interval is None else "#55A868")
-        if interval and all(isinstance(v, int | float) for v in interval):
-            ax.errorbar(
-                value / 1e6,
-                y,
-                xerr=[[(value - interval[0]) / 1e6], [(interval[1] - value) / 1e6]],
-                color="black",
-                capsize=5,
-            )
-        # The label starts past the interval's top so that the error bar never crosses it.
-        right = value
-        if interval and all(isinstance(v, int | float) for v in interval):
-            right = max(value, interval[1])
-        ax.text(right / 1e6, y, f"  {format_value(value, 'usd')}", va="center", fontsize=9)
+    right = 0.0
+    for y, name in enumerate(bars):
+        value = number(metrics, name) / 1e6
+        ax.barh(y, value, color="#55A868" if name.startswith("forecast.") else "#4C72B0")
+        end = value
+        if name == "forecast.next_year_total" and all(has(metrics, n) for n in interval):
+            low, high = (number(metrics, n) / 1e6 for n in interval)
+            ax.errorbar(value, y, xerr=[[value - low], [high - value]], color="black", capsize=5)
+            end = max(value, high)
+        ax.text(end, y, f"  {text(metrics, name)}", va="center", fontsize=9)
+        right = max(right, end)
+    ax.set_xlim(0, right * 1.25 if right > 0 else 1)
     ax.set_yticks(range(len(bars)))
-    ax.set_yticklabels([b[0] for b in bars])
+    ax.set_yticklabels([figure(n).label for n in bars])
     ax.invert_yaxis()
     ax.set_xlabel("USD millions")
-    ax.set_title("Bookings, forecast (with interval), quota and capacity")
+    ax.set_title("Bookings, forecast (with interval), target, quota and capacity")
     return fig

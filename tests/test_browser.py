@@ -1,7 +1,8 @@
 """Reports checked in a real headless Chromium at phone width.
 
 Every page loads with no console errors and no broken images, shows no code, escapes names
-from the data, and leaves a phone-width screenshot in ``test-artifacts/``.
+from the data, and leaves a phone-width screenshot in ``$SPM_TEST_ARTIFACTS`` (default
+``test-artifacts/``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from spm_models.cli import main
 from spm_models.data import load_company, write_company
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = config.PROJECT_ROOT / "test-artifacts"
+ARTIFACTS = Path(os.environ.get("SPM_TEST_ARTIFACTS") or config.PROJECT_ROOT / "test-artifacts")
 HOSTILE_REP = "<script>alert(1)</script>"
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("browser")]
 

@@ -96,33 +96,3 @@ def test_data_overview_without_geography(run_notebook, tiny_company, tmp_path) -
     text = reader_text(out / "01_data_overview.ipynb")
     assert_clean(text)
     assert "The account map is not shown: the data has no usable locations" in text
-
-
-@pytest.mark.notebook
-def test_executive_summary_writes_findings_from_the_figures(run_notebook, tmp_path: Path) -> None:
-    out = run_notebook("01_data_overview")
-    (out / "metrics.json").write_text(
-        json.dumps(
-            read_metrics_file(out / "metrics.json")
-            | {
-                "quota.total": 9_000_000.0,
-                "quota.expected_share_at_or_above": 0.42,
-                "forecast.next_year_total": 6_000_000.0,
-                "forecast.next_year_lower": 5e6,
-                "forecast.next_year_upper": 7e6,
-            }
-        )
-    )
-    run_notebook("90_executive_summary", output_dir=out)
-    executed = nbformat.read(out / "90_executive_summary.ipynb", as_version=4)
-    text = "".join(
-        o.get("data", {}).get("text/markdown", "")
-        for c in executed.cells
-        if c.cell_type == "code"
-        for o in c.outputs
-    )
-    assert "below the healthy 55–65% band" in text
-    assert "$6.0M" in text and "66.7% of the total quota" in text
-    assert "even the interval's top falls short" in text
-    rows = pd.read_csv(out / "tables" / "executive_summary.csv")
-    assert "Total quota" in set(rows["Figure"])

@@ -106,7 +106,7 @@ def test_skipped_reads_as_one_sentence() -> None:
 
 def test_empty_index(tmp_path: Path) -> None:
     page = write_index(tmp_path).read_text()
-    assert "0 scenario(s)" in page
+    assert "0 scenario(s)" in page and "Outcome" not in page  # no outcome to state
 
 
 def _fake_report(reports: Path, name: str, metrics: dict) -> None:
@@ -128,6 +128,7 @@ def test_compare_highlights_better_and_worse(tmp_path: Path) -> None:
         reports,
         "base",
         {
+            "capacity.target_gap": -5e5,
             "incentives.total_cost": 1_000_000.0,
             "quota.total": 5e7,
             "territory.balance_cv_after": 0.05,
@@ -149,6 +150,82 @@ def test_compare_highlights_better_and_worse(tmp_path: Path) -> None:
     assert '<td class="better">3.0%</td>' in page  # lower workload CV is better
     assert "<td>$60.00M</td>" in page  # total quota: neither better nor worse
     assert 'alt="Money figures by scenario"' in page
+    assert "Scenarios that meet their bookings target (1 of 1): base." in page
     assert main(["compare", "base", "missing", "--reports-dir", str(reports)]) == 2
     index = write_index(reports).read_text()
-    assert "Scenario comparison" in index and "2026-01-01 10:00" in index
+    assert "Headline figures by scenario" in index and "2026-01-01 10:00" in index
+
+
+def test_scenario_page_shows_registered_figures_by_page_never_raw_keys(tmp_path: Path) -> None:
+    import json
+    from types import SimpleNamespace
+
+    from spm_models.registry import metric_record
+    from spm_models.reporting.index import write_scenario_page
+
+    values = {
+        "quota.total": 72_400_000.0,
+        "overview.accounts": 5000,
+        "territory.accounts_moved_share": 0.123,
+        "capacity.hires_needed": None,  # could not be computed: not shown
+        "incentives.plan_b_vs_a.prob_costs_more": 0.818,  # unregistered: never shown
+        "territory.relaxed": False,
+    }
+    (tmp_path / "metrics.json").write_text(
+        json.dumps({k: metric_record(k, v) for k, v in values.items()})
+    )
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "quotas.csv").write_text("rep_id,quota\nR1,1\n")
+    scenario = SimpleNamespace(
+        title="FY plan",
+        description="A test.",
+        notebooks=[
+            ("01_data_overview", {}),
+            ("10_territory_alignment", {}),
+            ("20_quota_capacity", {}),
+        ],
+    )
+    page = write_scenario_page(tmp_path, scenario, {}, {"scenario": "x"}).read_text()
+    order = [page.index(f"{t}</a></h3>") for t in ("Data overview", "Territory alignment")]
+    assert order == sorted(order) and "Quotas and capacity</a></h3>" in page
+    assert '<td class="num">$72.40M</td>' in page and '<td class="num">12.3%</td>' in page
+    assert '<a href="20_quota_capacity.html">Quotas</a>' in page  # the figure's section
+    assert "<strong>Total quota</strong>" in page  # a headline figure
+    for raw in ("prob_costs_more", "quota.total", "territory.relaxed", "Hires needed", "n/a"):
+        assert raw not in page, raw
+    assert '<a href="10_territory_alignment.html">Territory alignment</a></li>' in page
+    assert 'href="tables/quotas.csv"' in page
+
+
+def test_index_says_which_scenario_meets_the_target_at_what_cost(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    _fake_report(
+        reports,
+        "lean",
+        {"capacity.target_gap": -2e5, "capacity.hires_needed": 2, "incentives.total_cost": 9e5},
+    )
+    _fake_report(
+        reports,
+        "growth",
+        {"capacity.target_gap": 3e6, "capacity.hires_needed": 9, "incentives.total_cost": 1.4e6},
+    )
+    page = write_index(reports).read_text()
+    assert "Scenarios that meet their bookings target (1 of 2): lean." in page
+    assert "Meets the target, with 2 hires and expected incentive cost $900.0k." in page
+    assert "Falls $3.00M short of the target, with 9 hires" in page
+    assert "<th>Outcome</th>" in page and "capacity.target_gap" not in page
+
+
+def test_compare_leaves_missing_figures_unjudged(tmp_path: Path) -> None:
+    from spm_models.reporting.compare import comparison_html, comparison_table
+
+    table = comparison_table(
+        {
+            "base": {"incentives.total_cost": 1e6, "quota.total": float("nan")},
+            "alt": {"incentives.total_cost": float("nan"), "quota.total": 5e7},
+        }
+    )
+    assert list(table.index) == ["incentives.total_cost", "quota.total"]
+    out = comparison_html(table)
+    assert "<td>n/a</td>" in out and 'class="better"' not in out and 'class="worse"' not in out
+    assert "nan" not in out.replace("n/a", "")

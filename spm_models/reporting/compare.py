@@ -1,16 +1,22 @@
-"""Side-by-side comparison of scenarios' headline figures, with differences highlighted."""
+"""Side-by-side comparison of scenarios' headline figures, with differences highlighted.
+
+Figures are labelled and formatted only through the registry, so a figure reads here exactly as
+on its page, the landing page and the executive summary.
+"""
 
 from __future__ import annotations
 
 import base64
 import html
 import io
+import math
 from pathlib import Path
 
 import pandas as pd
 
-from spm_models.registry import FigureDef, format_value, headline_figures, read_metrics_file
+from spm_models.registry import FigureDef, headline_figures, read_metrics_file
 from spm_models.reporting.html import page
+from spm_models.reporting.summary import across_scenarios, has
 
 
 def load_metrics(names: list[str], reports_dir: Path) -> dict[str, dict]:
@@ -33,20 +39,19 @@ def load_metrics(names: list[str], reports_dir: Path) -> dict[str, dict]:
 def comparison_table(metrics: dict[str, dict]) -> pd.DataFrame:
     """Headline figures (rows) by scenario (columns); only figures some scenario has."""
     rows = {
-        h.name: [metrics[name].get(h.name) for name in metrics]
+        h.name: [
+            metrics[name].get(h.name) if has(metrics[name], h.name) else None for name in metrics
+        ]
         for h in headline_figures()
-        if any(h.name in m for m in metrics.values())
+        if any(has(m, h.name) for m in metrics.values())
     }
     return pd.DataFrame.from_dict(rows, orient="index", columns=list(metrics))
 
 
 def _judge(headline: FigureDef, base: object, value: object) -> str:
     """``better``/``worse``/``""`` for a value against the first scenario's."""
-    if (
-        headline.better is None
-        or not isinstance(base, int | float)
-        or not isinstance(value, int | float)
-    ):
+    numbers = [v for v in (base, value) if isinstance(v, int | float) and not isinstance(v, bool)]
+    if headline.better is None or len(numbers) < 2 or not all(map(math.isfinite, numbers)):
         return ""
     if abs(value - base) <= 1e-9 * max(1.0, abs(base)):
         return ""
@@ -78,7 +83,7 @@ def _charts(table: pd.DataFrame) -> str:
         ax.set_xlabel(unit)
         title = "Money figures by scenario" if fmt == "usd" else "Rates and shares by scenario"
         ax.set_title(title)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
         plt.close(fig)
@@ -102,7 +107,7 @@ def comparison_html(table: pd.DataFrame, *, link_prefix: str = "") -> str:
         for i, name in enumerate(names):
             judged = _judge(h, values.iloc[0], values[name]) if i else ""
             css = f' class="{judged}"' if judged else ""
-            cells.append(f"<td{css}>{html.escape(format_value(values[name], h.unit))}</td>")
+            cells.append(f"<td{css}>{html.escape(h.format(values[name]))}</td>")
         rows.append(f"<tr><td>{html.escape(h.label)}</td>{''.join(cells)}</tr>")
     return (
         f"<p>Differences are against <strong>{html.escape(names[0])}</strong>: "
@@ -114,7 +119,9 @@ def comparison_html(table: pd.DataFrame, *, link_prefix: str = "") -> str:
 
 def write_comparison(names: list[str], reports_dir: Path, out: Path) -> Path:
     """Write a comparison page of the named scenarios' last good reports."""
-    table = comparison_table(load_metrics(names, reports_dir))
+    metrics = load_metrics(names, reports_dir)
+    table = comparison_table(metrics)
+    verdict = across_scenarios(metrics)
     prefix = ""
     try:
         prefix = str(reports_dir.resolve().relative_to(out.parent.resolve()))
@@ -123,6 +130,7 @@ def write_comparison(names: list[str], reports_dir: Path, out: Path) -> Path:
         prefix = reports_dir.resolve().as_uri() + "/"
     body = (
         f"<h1>Scenario comparison</h1><p>{', '.join(html.escape(n) for n in names)}</p>"
+        + (f"<p><strong>{html.escape(verdict)}</strong></p>" if verdict else "")
         + comparison_html(table, link_prefix=prefix)
     )
     out.parent.mkdir(parents=True, exist_ok=True)

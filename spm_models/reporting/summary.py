@@ -1,170 +1,194 @@
-"""The executive summary: plain-language findings written from a scenario's figures.
+"""The executive summary's building blocks: figures read from ``metrics.json`` via the registry.
 
-Every sentence is built from the numbers in ``metrics.json``; a finding whose figures are
-absent (its notebook did not run in the scenario) is left out rather than guessed.
+Every figure is printed with :func:`spm_models.registry.format_figure`, so its text is the same
+as on the page that computes it (each page shows its figures with
+``NotebookSession.show_figures``). A figure that a scenario did not write, or that is not
+registered, is absent: the sentence or row that needs it is left out, never guessed.
 """
 
 from __future__ import annotations
 
+import html
+import math
 from collections.abc import Mapping
 from typing import Any
 
-from spm_models.analytics.summary import performance_finding
-from spm_models.registry import format_value, headline_figures
+import pandas as pd
+
+from spm_models.registry import figure, format_figure, headline_figures, is_registered
 
 #: Practitioners' healthy band for the share of reps at or above quota.
 HEALTHY_ATTAINMENT = (0.55, 0.65)
 
-
-def _num(metrics: Mapping[str, Any], key: str) -> float | None:
-    value = metrics.get(key)
-    return float(value) if isinstance(value, int | float) else None
-
-
-def _usd(value: float) -> str:
-    return format_value(value, "usd")
-
-
-def _pct(value: float) -> str:
-    return format_value(value, "pct")
+#: Reader titles of the report pages, by notebook stem (the order of a scenario's report).
+PAGE_TITLES = {
+    "01_data_overview": "Data overview",
+    "10_territory_alignment": "Territory alignment",
+    "20_quota_capacity": "Quotas and capacity",
+    "30_forecast": "Bookings forecast",
+    "40_incentive_plan": "Incentive plan",
+    "50_performance_analytics": "Performance analytics",
+    "90_executive_summary": "Executive summary",
+}
 
 
-def overview_finding(m: Mapping[str, Any]) -> str | None:
-    """Where the company stands: bookings, growth, pipeline, today's balance."""
-    bookings = _num(m, "overview.bookings_last_12m")
-    if bookings is None:
+def page_title(stem: str) -> str:
+    """The reader's title of a report page, e.g. ``"Territory alignment"``.
+
+    Pages not listed in :data:`PAGE_TITLES` get their stem without the number, capitalised.
+    """
+    if stem in PAGE_TITLES:
+        return PAGE_TITLES[stem]
+    words = stem.split("_")
+    words = words[1:] if words and words[0].isdigit() and len(words) > 1 else words
+    return " ".join(words).capitalize()
+
+
+def has(metrics: Mapping[str, Any], name: str) -> bool:
+    """True when ``name`` is registered and the scenario wrote a usable value for it."""
+    if not is_registered(name) or name not in metrics:
+        return False
+    value = metrics[name]
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int | float):
+        return math.isfinite(value)
+    return isinstance(value, str) and value.strip() != ""
+
+
+def number(metrics: Mapping[str, Any], name: str) -> float | None:
+    """The figure's numeric value, or ``None`` when absent or not a number."""
+    if not has(metrics, name) or isinstance(metrics[name], bool | str):
         return None
-    text = f"**Starting point**: {_usd(bookings)} booked in the last 12 months"
-    growth = _num(m, "overview.bookings_growth")
-    if growth is not None:
-        text += f", {'up' if growth >= 0 else 'down'} {_pct(abs(growth))} on the year before"
-    pipeline = _num(m, "overview.open_pipeline")
-    if pipeline is not None:
-        text += f"; {_usd(pipeline)} of open pipeline"
-    cv = _num(m, "overview.workload_cv_current")
-    if cv is not None:
-        text += f"; today's territories vary in workload by {_pct(cv)} (coefficient of variation)"
-    return text + "."
+    return float(metrics[name])
 
 
-def territory_finding(m: Mapping[str, Any]) -> str | None:
-    """Balance, travel and disruption of the optimised alignment against today's."""
-    before, after = _num(m, "territory.balance_cv_before"), _num(m, "territory.balance_cv_after")
-    if after is None:
+def text(metrics: Mapping[str, Any], name: str) -> str:
+    """The figure as the reader sees it (call only when :func:`has` is true)."""
+    return format_figure(name, metrics[name])
+
+
+def all_present(metrics: Mapping[str, Any], *names: str) -> bool:
+    """True when every named figure is present."""
+    return all(has(metrics, n) for n in names)
+
+
+def page_link(name: str) -> str:
+    """``<page>.html`` of the page that explains a registered figure."""
+    return f"{figure(name).page}.html"
+
+
+def starting_point(metrics: Mapping[str, Any]) -> str | None:
+    """One sentence on where the company stands, from the data overview's figures."""
+    if not has(metrics, "overview.bookings_last_12m"):
         return None
-    text = f"**Territories**: the optimised alignment brings workload variation to {_pct(after)}"
-    if before is not None:
-        text += f" (from {_pct(before)} today)"
-    moved = _num(m, "territory.accounts_moved_share")
-    if moved is not None:
-        text += f", moving {_pct(moved)} of accounts"
-    km_before, km_after = (
-        _num(m, "territory.travel_km_before"),
-        _num(m, "territory.travel_km_after"),
+    months = number(metrics, "overview.history_months")
+    period = (
+        "in the last 12 months"
+        if months is None or months >= 12
+        else f"over the whole history ({text(metrics, 'overview.history_months')})"
     )
-    if km_before and km_after is not None:
-        change = km_after / km_before - 1
-        text += f"; weighted travel {'falls' if change < 0 else 'rises'} {_pct(abs(change))}"
-    gap = _num(m, "territory.gap")
-    if gap is not None:
-        text += (
-            f". The solution is proven within {_pct(gap)} of the best possible"
-            if gap > 1e-6
-            else ". The solution is proven optimal"
+    sentence = f"Bookings were {text(metrics, 'overview.bookings_last_12m')} {period}"
+    if has(metrics, "overview.as_of"):
+        sentence += f" up to {text(metrics, 'overview.as_of')}"
+    if has(metrics, "overview.bookings_growth"):
+        sentence += f" (growth on the year before: {text(metrics, 'overview.bookings_growth')})"
+    if has(metrics, "overview.open_pipeline"):
+        sentence += f"; open pipeline is {text(metrics, 'overview.open_pipeline')}"
+    if has(metrics, "overview.workload_cv_current"):
+        sentence += (
+            "; workload spread across today's territories is "
+            f"{text(metrics, 'overview.workload_cv_current')}"
         )
-    return text + "."
+    return sentence + "."
 
 
-def quota_finding(m: Mapping[str, Any]) -> str | None:
-    """Total quota and the expected share of reps at or above it, against the healthy band."""
-    total, share = _num(m, "quota.total"), _num(m, "quota.expected_share_at_or_above")
-    if total is None:
-        return None
-    text = f"**Quotas** total {_usd(total)}"
-    if share is not None:
-        low, high = HEALTHY_ATTAINMENT
-        verdict = (
-            "inside the healthy 55–65% band"
-            if low <= share <= high
-            else "below the healthy 55–65% band: quotas look too high"
-            if share < low
-            else "above the healthy 55–65% band: quotas look soft"
-        )
-        text += f"; {_pct(share)} of reps are expected to reach quota, {verdict}"
-    return text + "."
+def key_figures(metrics: Mapping[str, Any]) -> pd.DataFrame:
+    """The headline figures the scenario has: label, value as printed, page, section, name.
 
-
-def capacity_finding(m: Mapping[str, Any]) -> str | None:
-    """Hires needed and whether capacity covers the target."""
-    hires, gap = _num(m, "capacity.hires_needed"), _num(m, "capacity.target_gap")
-    if hires is None and gap is None:
-        return None
-    parts = []
-    if hires is not None:
-        parts.append(f"the plan needs {hires:,.0f} hire{'s' if hires != 1 else ''}")
-    if gap is not None:
-        parts.append(
-            f"capacity falls {_usd(gap)} short of the bookings target"
-            if gap > 0.5
-            else "capacity covers the bookings target"
-        )
-    return "**Capacity**: " + "; ".join(parts) + "."
-
-
-def forecast_finding(m: Mapping[str, Any]) -> str | None:
-    """Next year's forecast with its interval, against the total quota when known."""
-    total = _num(m, "forecast.next_year_total")
-    if total is None:
-        return None
-    low, high = _num(m, "forecast.next_year_lower"), _num(m, "forecast.next_year_upper")
-    text = f"**Forecast**: next year's bookings are forecast at {_usd(total)}"
-    if low is not None and high is not None:
-        text += f" (interval {_usd(low)} to {_usd(high)})"
-    model = m.get("forecast.model")
-    if isinstance(model, str):
-        text += f" by the {model} model"
-    quota = _num(m, "quota.total")
-    if quota:
-        text += f"; that is {_pct(total / quota)} of the total quota"
-        if high is not None and high < quota:
-            text += ", and even the interval's top falls short of it"
-    return text + "."
-
-
-def incentive_finding(m: Mapping[str, Any]) -> str | None:
-    """Expected incentive cost and cost of sales."""
-    cost, cos = _num(m, "incentives.total_cost"), _num(m, "incentives.cost_of_sales")
-    if cost is None:
-        return None
-    text = f"**Incentives**: expected plan cost {_usd(cost)}"
-    if cos is not None:
-        text += f", a cost of sales of {_pct(cos)}"
-    p90 = _num(m, "incentives.p90_payout")
-    if p90 is not None:
-        text += f"; a rep at the 90th percentile earns {_usd(p90)}"
-    return text + "."
-
-
-FINDINGS = (
-    overview_finding,
-    territory_finding,
-    quota_finding,
-    capacity_finding,
-    forecast_finding,
-    incentive_finding,
-    performance_finding,
-)
-
-
-def findings(metrics: Mapping[str, Any]) -> list[str]:
-    """Every finding the scenario's figures support, in reading order (Markdown)."""
-    return [text for rule in FINDINGS if (text := rule(metrics))]
-
-
-def headline_rows(metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(label, formatted value) for each headline figure the scenario has."""
-    return [
-        (h.label, format_value(metrics[h.name], h.unit))
-        for h in headline_figures()
-        if h.name in metrics
+    Returns
+    -------
+    DataFrame
+        Columns ``figure, value, explained`` (page and section) and ``name`` (for tests,
+        never shown), in page order, then registry order.
+    """
+    rows = [
+        {
+            "figure": h.label,
+            "value": format_figure(h.name, metrics[h.name]),
+            "explained": f"{page_title(h.page)}: {h.section}",
+            "name": h.name,
+        }
+        for h in sorted(headline_figures(), key=lambda h: h.page)
+        if has(metrics, h.name)
     ]
+    return pd.DataFrame(rows, columns=["figure", "value", "explained", "name"])
+
+
+def meets_target(metrics: Mapping[str, Any]) -> bool | None:
+    """True when capacity covers the bookings target, False when short, None when unknown."""
+    gap = number(metrics, "capacity.target_gap")
+    return None if gap is None else gap <= 0
+
+
+def scenario_outcome(metrics: Mapping[str, Any]) -> str | None:
+    """One sentence for the index: does the scenario meet its target, and at what cost.
+
+    ``None`` when the scenario has no capacity figures to say it.
+    """
+    meets = meets_target(metrics)
+    if meets is None:
+        return None
+    if meets:
+        sentence = "Meets the target"
+        if has(metrics, "capacity.target"):
+            sentence += f" of {text(metrics, 'capacity.target')}"
+    else:
+        sentence = f"Falls {text(metrics, 'capacity.target_gap')} short of the target"
+        if has(metrics, "capacity.target"):
+            sentence += f" of {text(metrics, 'capacity.target')}"
+    costs = []
+    if has(metrics, "capacity.hires_needed"):
+        hires = f"{text(metrics, 'capacity.hires_needed')} hires"
+        if has(metrics, "capacity.hiring_cost"):
+            hires += f" costing {text(metrics, 'capacity.hiring_cost')}"
+        costs.append(hires)
+    if has(metrics, "incentives.total_cost"):
+        costs.append(f"expected incentive cost {text(metrics, 'incentives.total_cost')}")
+    if costs:
+        sentence += ", with " + " and ".join(costs)
+    return sentence + "."
+
+
+def across_scenarios(outcomes: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The index's sentence: which scenarios meet their target, and the cheapest of them.
+
+    Parameters
+    ----------
+    outcomes : mapping
+        Scenario title (or name) to its metrics.
+    """
+    known = {n: m for n, m in outcomes.items() if meets_target(m) is not None}
+    if not known:
+        return None
+    meeting = [n for n, m in known.items() if meets_target(m)]
+    if not meeting:
+        return f"No scenario with a capacity plan meets its bookings target (0 of {len(known)})."
+    sentence = (
+        f"Scenarios that meet their bookings target ({len(meeting)} of {len(known)}): "
+        + ", ".join(meeting)
+    )
+    costed = {n: number(known[n], "incentives.total_cost") for n in meeting}
+    costed = {n: c for n, c in costed.items() if c is not None}
+    if len(costed) >= 2:
+        cheapest = min(costed, key=costed.__getitem__)
+        sentence += (
+            f". Of these, {cheapest} has the lowest expected incentive cost, "
+            f"{text(known[cheapest], 'incentives.total_cost')}"
+        )
+    return sentence + "."
+
+
+def escape(value: str) -> str:
+    """HTML-escape a sentence for a report page."""
+    return html.escape(value, quote=True)
