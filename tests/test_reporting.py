@@ -160,7 +160,7 @@ def test_scenario_page_shows_registered_figures_by_page_never_raw_keys(tmp_path:
     import json
     from types import SimpleNamespace
 
-    from spm_models.registry import metric_record
+    from spm_models.registry import figure, metric_record
     from spm_models.reporting.index import write_scenario_page
 
     values = {
@@ -189,7 +189,8 @@ def test_scenario_page_shows_registered_figures_by_page_never_raw_keys(tmp_path:
     order = [page.index(f"{t}</a></h3>") for t in ("Data overview", "Territory alignment")]
     assert order == sorted(order) and "Quotas and capacity</a></h3>" in page
     assert '<td class="num">$72.40M</td>' in page and '<td class="num">12.3%</td>' in page
-    assert '<a href="20_quota_capacity.html">Quotas</a>' in page  # the figure's section
+    section = figure("quota.total").section
+    assert f'<a href="20_quota_capacity.html">{section}</a>' in page  # the figure's section
     assert "<strong>Total quota</strong>" in page  # a headline figure
     for raw in ("prob_costs_more", "quota.total", "territory.relaxed", "Hires needed", "n/a"):
         assert raw not in page, raw

@@ -7,45 +7,9 @@ import math
 import pytest
 
 from spm_models import registry
-from spm_models.registry import FigureDef, format_figure
+from spm_models.registry import figure, format_figure
 from spm_models.reporting import decisions as dec
 from spm_models.reporting import summary
-
-# The planning chain's figures (the contract between pages). Pages register them in
-# spm_models/headlines; until a page does, these tests stand one in for the test's duration.
-CHAIN = {
-    "overview.as_of": ("As-of date", "date", "01_data_overview"),
-    "overview.history_months": ("Months of history", "int", "01_data_overview"),
-    "overview.bookings_growth": ("Bookings growth", "pct", "01_data_overview"),
-    "overview.open_pipeline": ("Open pipeline", "usd", "01_data_overview"),
-    "territory.gap_scope": ("Gap measured over", "text", "10_territory_alignment"),
-    "territory.accounts_moved": ("Accounts moved", "int", "10_territory_alignment"),
-    "territory.reps_gaining": ("Reps gaining workload", "int", "10_territory_alignment"),
-    "territory.reps_losing": ("Reps losing workload", "int", "10_territory_alignment"),
-    "territory.weighted_travel_before": ("Weighted travel, today", "km", "10_territory_alignment"),
-    "territory.weighted_travel_after": ("Weighted travel, new", "km", "10_territory_alignment"),
-    "territory.weighted_travel_change": ("Weighted travel change", "pct", "10_territory_alignment"),
-    "quota.booking_types": ("Booking types in quota", "text", "20_quota_capacity"),
-    "quota.target": ("Bookings target", "usd", "20_quota_capacity"),
-    "capacity.target": ("Capacity target", "usd", "20_quota_capacity"),
-    "capacity.annual_capacity": ("Bookings capacity", "usd", "20_quota_capacity"),
-    "capacity.hires_by_quarter": ("Hires by quarter", "text", "20_quota_capacity"),
-    "capacity.hiring_cost": ("Hiring cost", "usd", "20_quota_capacity"),
-    "capacity.ending_headcount": ("Ending headcount", "int", "20_quota_capacity"),
-    "forecast.booking_types": ("Booking types forecast", "text", "30_forecast"),
-    "forecast.next_year_lower": ("Forecast, low", "usd", "30_forecast"),
-    "forecast.next_year_upper": ("Forecast, high", "usd", "30_forecast"),
-    "forecast.interval": ("Forecast interval", "pct", "30_forecast"),
-    "forecast.model": ("Forecast model", "text", "30_forecast"),
-    "forecast.vs_quota": ("Forecast against quota", "pct", "30_forecast"),
-    "incentives.quota_total": ("Quota the cost is simulated on", "usd", "40_incentive_plan"),
-    "incentives.plan_a": ("Plan A", "text", "40_incentive_plan"),
-    "incentives.plan_b": ("Plan B", "text", "40_incentive_plan"),
-    "incentives.plan_b_cost": ("Expected cost, plan B", "usd", "40_incentive_plan"),
-    "incentives.cost_p10": ("Plan A cost, low", "usd", "40_incentive_plan"),
-    "incentives.cost_p90": ("Plan A cost, high", "usd", "40_incentive_plan"),
-    "incentives.recommended_plan": ("Recommended plan", "text", "40_incentive_plan"),
-}
 
 PLAN = {
     "overview.as_of": "2026-12-31",
@@ -92,16 +56,6 @@ PLAN = {
     "incentives.cost_of_sales": 0.098,
     "incentives.recommended_plan": "Standard",
 }
-
-
-@pytest.fixture(autouse=True)
-def chain_figures(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Stand in the chain's figures that no page has registered yet (removed after the test)."""
-    registry.registry()  # load the pages' own definitions first
-    for name, (label, unit, page) in CHAIN.items():
-        if not registry.is_registered(name):
-            fig = FigureDef(name, label, unit, f"{label}.", page, "Figures")
-            monkeypatch.setitem(registry._REGISTRY, name, fig)
 
 
 def _by_title(metrics: dict) -> dict[str, dec.Decision]:
@@ -245,7 +199,8 @@ def test_decisions_html_escapes_and_links_each_to_its_page() -> None:
     assert page.count('<li class="decision">') == 6
     assert "&lt;b&gt;Gold&lt;/b&gt;" in page and "<b>Gold" not in page
     assert '<a href="10_territory_alignment.html">Territory alignment: ' in page
-    assert '<a href="40_incentive_plan.html">Incentive plan: Plan cost</a>' in page
+    cost_section = figure("incentives.total_cost").section
+    assert f'<a href="40_incentive_plan.html">Incentive plan: {cost_section}</a>' in page
     assert dec.decisions_html([]) == ""
     table = dec.decisions_table(items)
     assert list(table.columns) == ["decision", "statement", "risk", "page", "link"]
@@ -260,7 +215,7 @@ def test_key_figures_are_the_registered_headlines_present() -> None:
     assert (row["figure"], row["value"], row["explained"]) == (
         "Total quota",
         "$72.40M",
-        "Quotas and capacity: Quotas",
+        f"Quotas and capacity: {figure('quota.total').section}",
     )
     pages = list(key["explained"].str.split(":").str[0].drop_duplicates())
     assert pages[0] == "Data overview" and pages[-1] == "Incentive plan"
@@ -314,7 +269,8 @@ def test_scorecard_labels_sit_beyond_the_interval() -> None:
     labels = {t.get_text().strip(): t.get_position()[0] for t in ax.texts}
     assert labels["$70.42M"] >= 77.0  # the forecast label is right of the interval's top
     assert set(labels) == {"$68.10M", "$70.42M", "$70.00M", "$72.40M", "$65.51M"}
-    assert next(t.get_text() for t in ax.get_yticklabels()) == "Bookings, last 12 months"
+    first = next(t.get_text() for t in ax.get_yticklabels())
+    assert first == figure("overview.bookings_last_12m").label
 
 
 def _rendered(out, name: str) -> str:
