@@ -19,8 +19,9 @@ def register(subparsers) -> None:
             "Run each scenario's notebooks on a real Jupyter kernel with papermill and write "
             "reports/<scenario>/ (executed notebooks, code-free HTML, tables, metrics.json) and "
             "reports/index.html. Scenarios whose inputs are unchanged since their last good run "
-            "are skipped unless --force. Exit code 0: all ok; 1: some failed (listed); 2: bad "
-            "usage or an invalid scenario file."
+            "are skipped unless --force. One run at a time writes a reports folder: a second "
+            "waits for the first (see --lock-timeout). Exit code 0: all ok; 1: some failed "
+            "(listed); 2: bad usage, an invalid scenario file or a reports folder in use."
         ),
     )
     parser.add_argument(
