@@ -7,6 +7,7 @@ separate figure, ``capacity.quarterly_shortfall``, and the sentence names both.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -136,8 +137,16 @@ def blocking_sentence(plan: CapacityPlan) -> str:
             else ""
         )
     if hiring.relaxation:
-        text += f" To close the gap: {hiring.relaxation}."
+        text += f" To close the gap: {_money_in_words(hiring.relaxation)}."
     return text
+
+
+_DOLLARS = re.compile(r"\$(\d[\d,]*(?:\.\d+)?)")
+
+
+def _money_in_words(text: str) -> str:
+    """Dollar amounts in ``text`` formatted as the registry formats money (``$2.29M``)."""
+    return _DOLLARS.sub(lambda m: format_value(float(m.group(1).replace(",", "")), "usd"), text)
 
 
 def assumptions_sentence(plan: CapacityPlan) -> str:

@@ -33,7 +33,7 @@ register_figure(
 )
 register_figure(
     "capacity.target_gap",
-    "Capacity short of target",
+    "Target minus capacity",
     "usd",
     "Target minus bookings capacity over the plan year with the hiring plan (> 0: short).",
     page=PAGE,

@@ -15,7 +15,7 @@ register_figure(
 )
 register_figure(
     "quota.history_months",
-    "Months of history behind the target",
+    "Months of bookings history",
     "int",
     "Months of bookings history the trailing-year figures and the target are built from.",
     page=PAGE,

@@ -31,15 +31,19 @@ class QuotaBasis:
     draws : DataFrame
         Simulated attainment, one column per simulated rep, one row per simulated year.
     from_quota_page : bool
-        True when both came from the quota page of this run.
+        True when the quotas came from the quota page of this run.
     aligned : bool
         Whether the quotas follow the optimised alignment.
+    draws_from_quota_page : bool
+        True when the draws are the quota page's own simulation (else simulated here, by the
+        same function, on the issued quotas).
     """
 
     issued: pd.DataFrame
     draws: pd.DataFrame
     from_quota_page: bool
     aligned: bool
+    draws_from_quota_page: bool = True
 
     @property
     def total(self) -> float:
@@ -75,30 +79,55 @@ def quota_basis(
     n_sims, seed : int
         Simulation size and seed when computed here.
     """
-    if quotas is not None and draws is not None and {"rep_id", "quota"} <= set(quotas.columns):
-        issued = quotas.copy()
-        issued["rep_id"] = issued["rep_id"].astype(str)
-        draws = draws.rename(columns=str)
-        aligned = bool(assignment is not None)
-        return QuotaBasis(issued, draws, True, aligned)
     from spm_models.quota.plan import plan_quotas, planning_inputs
     from spm_models.quota.report import plan_target
 
+    aligned = assignment is not None
+    if quotas is not None and {"rep_id", "quota"} <= set(quotas.columns):
+        issued = quotas.copy()
+        issued["rep_id"] = issued["rep_id"].astype(str)
+        if draws is not None:
+            return QuotaBasis(issued, draws.rename(columns=str), True, aligned)
+        inputs = planning_inputs(company, assignment=assignment)
+        return QuotaBasis(issued, _draws_for(inputs, issued, n_sims, seed), True, aligned, False)
     inputs = planning_inputs(company, assignment=assignment)
     target = plan_target(inputs, 0.0, growth)
     plan = plan_quotas(inputs, target=target, n_sims=n_sims, seed=seed, relax_growth=True)
     return QuotaBasis(plan.quotas, plan.attainment.draws(), False, inputs.aligned)
 
 
+def _draws_for(inputs, issued: pd.DataFrame, n_sims: int, seed: int) -> pd.DataFrame:
+    """Attainment draws on issued quotas by the quota page's own simulation function."""
+    from spm_models.quota.attainment import simulate_attainment
+
+    status = issued["status"].astype(str) if "status" in issued.columns else "active"
+    q = issued.loc[(status != "vacant") & (pd.to_numeric(issued["quota"]) > 0), ["rep_id", "quota"]]
+    history = inputs.history.assign(rep_id=inputs.history["rep_id"].astype(str))
+    expected = history.assign(expected_bookings=history["expected_bookings"] * (1 + inputs.trend))
+    expected = (
+        q[["rep_id"]]
+        .merge(expected, on="rep_id", how="left")
+        .fillna({"expected_bookings": 0.0, "cv": 1.0})
+    )
+    return simulate_attainment(q, expected, n_sims=n_sims, seed=seed).draws()
+
+
 def basis_sentence(basis: QuotaBasis, seats: int, growth: float) -> str:
     """Which quotas and which simulation the cost rests on, in one or two sentences."""
     share = format_figure("quota.expected_share_at_or_above", basis.expected_share)
     total = format_figure("incentives.quota_total", basis.total)
-    if basis.from_quota_page:
+    if basis.from_quota_page and basis.draws_from_quota_page:
         return (
             f"The cost is simulated on the quota page's issued quotas: {seats} seats carrying "
             f"{total} of new and expansion quota, and on that page's attainment simulation, in "
             f"which {share} of reps reach quota."
+        )
+    if basis.from_quota_page:
+        return (
+            f"The cost is simulated on the quota page's issued quotas: {seats} seats carrying "
+            f"{total} of new and expansion quota. This run has no attainment simulation from "
+            f"that page, so it is run here the same way on those quotas: {share} of reps reach "
+            "quota."
         )
     where = "the optimised territories" if basis.aligned else "today's territories"
     return (

@@ -93,3 +93,8 @@ def test_unmet_plan_names_what_blocks_it_in_words(tiny_company) -> None:
     assert "max_hires" not in text and "meet_target" not in text
     skipped = capacity_report.hiring_skipped(plan)
     assert skipped is not None and "no hire can start" in skipped.sentence()
+
+
+def test_relaxation_money_is_formatted_like_every_figure() -> None:
+    text = capacity_report._money_in_words("lower the targets of Q1 by $2,294,378: too late")
+    assert text == "lower the targets of Q1 by $2.29M: too late"

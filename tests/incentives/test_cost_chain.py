@@ -231,3 +231,14 @@ def test_charts_name_plans_and_keep_legends_off_the_bars(tiny_company, standard,
     assert [t.get_text() for t in legend.get_texts()] == ["Current", "Proposed"]
     assert legend.get_bbox_to_anchor().y0 < fig.axes[0].get_window_extent().y0  # below the axes
     plt.close(fig)
+
+
+def test_issued_quotas_without_draws_are_simulated_here_on_those_quotas(tiny_company) -> None:
+    issued = _issued(tiny_company)
+    basis = incentive_report.quota_basis(tiny_company, issued, None, n_sims=80, seed=3)
+    assert basis.from_quota_page and not basis.draws_from_quota_page
+    assert basis.total == pytest.approx(issued["quota"].sum())
+    staffed = issued.loc[(issued["status"] != "vacant") & (issued["quota"] > 0), "rep_id"]
+    assert list(basis.draws.columns) == list(staffed) and len(basis.draws) == 80
+    text = incentive_report.basis_sentence(basis, 8, 0.1)
+    assert "run here the same way on those quotas" in text
