@@ -285,6 +285,7 @@ def _rendered(out, name: str) -> str:
 @pytest.mark.notebook
 def test_summary_notebook_lists_the_decisions_its_figures_support(run_notebook) -> None:
     import json
+    import re
 
     import pandas as pd
 
@@ -306,8 +307,10 @@ def test_summary_notebook_lists_the_decisions_its_figures_support(run_notebook) 
     page = _rendered(out, "90_executive_summary")
     assert "42.0% of reps are expected to reach their quota, below the healthy" in page
     assert "Capacity falls $250.0k short of the target." in page
-    assert '<a href="20_quota_capacity.html">Quotas and capacity: Expected attainment</a>' in page
-    assert 'class="dataframe"' not in page and "nan" not in page.split("<main>")[1]
+    section = figure("quota.expected_share_at_or_above").section
+    assert f'<a href="20_quota_capacity.html">Quotas and capacity: {section}</a>' in page
+    assert 'class="dataframe"' not in page
+    assert not re.search(r"\bnan\b", page.split("<main>")[1])
     rows = pd.read_csv(out / "tables" / "executive_summary.csv")
     assert {"Total quota", "Accounts"} <= set(rows["figure"])
     assert "Accept how hard quotas are" in set(
@@ -343,3 +346,16 @@ def test_forecast_against_quota_without_the_ratio() -> None:
     assert risk == "The forecast of $70.42M is below the $72.40M of quotas issued."
     higher = _by_title({**bare, "forecast.next_year_total": 8e7})["Set the quota target"].risk
     assert higher == "The forecast of $80.00M is at or above the $72.40M of quotas issued."
+
+
+def test_provenance_note_counts_the_derived_fields() -> None:
+    from spm_models.sources.provenance import ProvenanceEntry, provenance_table
+
+    assert summary.provenance_note(provenance_table([])).startswith("Every field comes")
+    entries = [
+        ProvenanceEntry("accounts", "potential", "potential from history", "Three times.", 40),
+        ProvenanceEntry("accounts", "workload", "workload by segment", "Calls per year.", 40),
+        ProvenanceEntry("reps", "home_lat", "centre of accounts", "Mean of accounts.", 3),
+    ]
+    note = summary.provenance_note(provenance_table(entries))
+    assert note.startswith("3 fields in 2 tables were not in the company's data")

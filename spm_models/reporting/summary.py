@@ -192,3 +192,28 @@ def across_scenarios(outcomes: Mapping[str, Mapping[str, Any]]) -> str | None:
 def escape(value: str) -> str:
     """HTML-escape a sentence for a report page."""
     return html.escape(value, quote=True)
+
+
+#: How the data-provenance table is shown (one row per derived or defaulted field).
+PROVENANCE_COLUMNS = (
+    ("table", "Table"),
+    ("column", "Field"),
+    ("rule", "Rule"),
+    ("detail", "How it was made"),
+    ("rows", "Rows filled", "int"),
+)
+
+
+def provenance_note(provenance: pd.DataFrame) -> str:
+    """One sentence over the data-provenance table: how many fields were derived, or none."""
+    if provenance.empty:
+        return (
+            "Every field comes from the company's data as given: nothing was derived or defaulted."
+        )
+    fields = len(provenance)
+    tables = provenance["table"].nunique()
+    return (
+        f"{fields} field{'s' if fields != 1 else ''} in {tables} table{'s' if tables != 1 else ''} "
+        "were not in the company's data and were derived or defaulted by the rules below; "
+        "figures built on them are estimates."
+    )
