@@ -331,3 +331,18 @@ def test_start_vector_rejects_an_infeasible_or_incomplete_start() -> None:
     # Both accounts on one rep breaks the exact balance; a missing account is no start.
     assert start_vector(inputs, model, pd.Series({"A1": "R1", "A2": "R1"})) is None
     assert start_vector(inputs, model, pd.Series({"A1": "R1"})) is None
+
+
+def test_green_field_infeasible_is_one_plain_sentence() -> None:
+    exc = InfeasibleModelError(
+        "green-field centres",
+        "capacity",
+        "60 territories of at most 1,013 workload cannot take every cluster "
+        "(the largest cluster has 3,829)",
+    )
+    assert report.green_field_infeasible(exc).sentence() == (
+        "The green-field sketch is not shown: 60 territories of at most 1,013 workload cannot "
+        "take every cluster (the largest cluster has 3,829); it works on clusters of accounts, "
+        "and a cluster cannot be split between territories while the alignment above splits "
+        "accounts freely."
+    )
