@@ -273,7 +273,7 @@ def test_frontier_chart_draws_unproven_points_hollow_and_says_so() -> None:
     fig = tplots.plot_frontier(sweep)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.texts]
-    assert labels == ["±10.0%", "±15.0%, not proven"]
+    assert labels == ["±10.0%, 20.0% moved", "±15.0%, 20.0% moved, not proven"]
     faces = [c.get_facecolor()[0][:3] for c in ax.collections if len(c.get_offsets())]
     assert tuple(faces[1]) == (1.0, 1.0, 1.0)  # hollow
     assert tuple(faces[0]) != (1.0, 1.0, 1.0)
