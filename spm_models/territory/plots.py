@@ -108,6 +108,7 @@ def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
     proven = ok["proven"] if "proven" in ok else pd.Series(True, index=ok.index)
     y_col = "weighted_travel_km" if "weighted_travel_km" in ok else "travel_km"
     x_col = "workload_spread" if "workload_spread" in ok else "balance_cv"
+    seen: dict[tuple[float, float], int] = {}
     for cap, grp in ok.groupby(ok["max_disruption"].fillna(1.0)):
         grp = grp.sort_values("tolerance")
         line = ax.plot(grp[x_col], grp[y_col], linestyle="-", linewidth=1, alpha=0.6)[0]
@@ -121,13 +122,20 @@ def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
                 facecolors=colour if solid else "white",
                 edgecolors=colour,
                 linewidths=1.5,
-                zorder=3,
+                zorder=4 if solid else 3,
             )
+            # Points that coincide (e.g. a looser point that kept the main answer) get their
+            # labels stacked instead of printed over each other.
+            spot = (round(float(r[x_col]), 4), round(float(r[y_col]), 1))
+            stacked = seen.get(spot, 0)
+            seen[spot] = stacked + 1
+            cap_text = f"{format_value(cap, 'pct')} moved"
             ax.annotate(
-                f"±{format_value(r['tolerance'], 'pct')}" + ("" if solid else ", not proven"),
+                f"±{format_value(r['tolerance'], 'pct')}, {cap_text}"
+                + ("" if solid else ", not proven"),
                 (r[x_col], r[y_col]),
                 textcoords="offset points",
-                xytext=(5, 5),
+                xytext=(6, 5 + 11 * stacked),
                 fontsize=7,
             )
         line.set_label(f"at most {format_value(cap, 'pct')} of accounts moved")
@@ -137,7 +145,7 @@ def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
         ax.scatter([], [], s=0, label=f"{len(bad)} combination(s) infeasible")
     from matplotlib.ticker import PercentFormatter
 
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
     ax.set_xlabel("workload spread after (coefficient of variation, lower is fairer)")
     ax.set_ylabel(
         "weighted travel (km, workload-weighted mean)"
@@ -145,7 +153,7 @@ def plot_frontier(frontier: pd.DataFrame, *, ax=None, title: str | None = None):
         else "total account-to-rep distance (km)"
     )
     ax.set_title(title or "Trade-off: travel against balance and disruption")
-    ax.margins(x=0.15, y=0.15)
+    ax.margins(x=0.15, y=0.3)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return fig
 

@@ -266,8 +266,8 @@ def choose_centres(
         raise InfeasibleModelError(
             "territory centres",
             "capacity_max",
-            f"{n_territories} territories of at most {cap:.4g} workload cannot take every "
-            f"cluster (largest cluster {demand.max():.4g})",
+            f"{n_territories} territories of at most {cap:,.0f} workload cannot take every "
+            f"cluster (the largest cluster has {demand.max():,.0f})",
             "raise the tolerance or the number of territories",
         )
     if out.x is None:

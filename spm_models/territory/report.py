@@ -651,6 +651,6 @@ def green_field_infeasible(exc: InfeasibleModelError) -> Skipped:
     """The green-field section's sentence when its clustered model has no solution."""
     return Skipped(
         "The green-field sketch",
-        f"on clusters of accounts it cannot be drawn: {exc.reason} (a cluster cannot be split "
-        "between territories, while the alignment above splits accounts freely)",
+        f"{exc.reason.strip().rstrip('.')}; it works on clusters of accounts, and a cluster "
+        "cannot be split between territories while the alignment above splits accounts freely",
     )

@@ -273,7 +273,7 @@ def test_frontier_chart_draws_unproven_points_hollow_and_says_so() -> None:
     fig = tplots.plot_frontier(sweep)
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.texts]
-    assert labels == ["±10.0%", "±15.0%, not proven"]
+    assert labels == ["±10.0%, 20.0% moved", "±15.0%, 20.0% moved, not proven"]
     faces = [c.get_facecolor()[0][:3] for c in ax.collections if len(c.get_offsets())]
     assert tuple(faces[1]) == (1.0, 1.0, 1.0)  # hollow
     assert tuple(faces[0]) != (1.0, 1.0, 1.0)
@@ -331,3 +331,18 @@ def test_start_vector_rejects_an_infeasible_or_incomplete_start() -> None:
     # Both accounts on one rep breaks the exact balance; a missing account is no start.
     assert start_vector(inputs, model, pd.Series({"A1": "R1", "A2": "R1"})) is None
     assert start_vector(inputs, model, pd.Series({"A1": "R1"})) is None
+
+
+def test_green_field_infeasible_is_one_plain_sentence() -> None:
+    exc = InfeasibleModelError(
+        "green-field centres",
+        "capacity",
+        "60 territories of at most 1,013 workload cannot take every cluster "
+        "(the largest cluster has 3,829)",
+    )
+    assert report.green_field_infeasible(exc).sentence() == (
+        "The green-field sketch is not shown: 60 territories of at most 1,013 workload cannot "
+        "take every cluster (the largest cluster has 3,829); it works on clusters of accounts, "
+        "and a cluster cannot be split between territories while the alignment above splits "
+        "accounts freely."
+    )
