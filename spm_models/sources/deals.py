@@ -114,7 +114,7 @@ class DealExport:
         code), ``discount`` (share 0-1).
     users : DataFrame or None
         ``rep_id`` and optionally ``rep_name, manager_id, is_active, hire_date, zip, city,
-        state, country, lat, lon``.
+        state, country, lat, lon, region``.
     splits : DataFrame or None
         Credit splits: ``opportunity_id, rep_id`` and optionally ``share`` (0-1; empty means
         equal shares among the deal's splits).
@@ -298,8 +298,13 @@ def _has(frame: pd.DataFrame | None, column: str) -> bool:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    out = series.astype("string").str.strip()
-    return out.mask(out == "")
+    """Stripped text with empty strings as missing (object dtype: fast to match and join)."""
+    if series.dtype != object:
+        text = series.astype("string").str.strip()
+        text = text.mask(text == "").astype(object)
+        return text.where(text.notna(), None)
+    out = series.str.strip()
+    return out.mask(out.isna() | (out == ""), None)
 
 
 def _deal_key(export: DealExport, deals: pd.DataFrame, pos: int) -> str:
@@ -1226,6 +1231,24 @@ def _as_of(
     return as_of
 
 
+def _warn_partial_month(won: pd.DataFrame, notes: _Notes) -> None:
+    """Warn when the last month has under half the won deals of the three before it: an
+    export taken mid-month makes the last month of history look like a slump."""
+    if won.empty:
+        return
+    counts = won["close_date"].dt.to_period("M").value_counts().sort_index()
+    counts = counts.reindex(pd.period_range(counts.index.min(), counts.index.max()), fill_value=0)
+    if len(counts) < 4:
+        return
+    before = counts.iloc[-4:-1].mean()
+    if before > 0 and counts.iloc[-1] < 0.5 * before:
+        notes.warnings.append(
+            f"The last month of history ({counts.index[-1]}) has {int(counts.iloc[-1]):,} won "
+            f"deals against {before:,.0f} a month in the three before: if the export was taken "
+            "during that month, set the as-of date to the month before."
+        )
+
+
 def build_company_from_deals(export: DealExport, rules: BuildRules | None = None) -> ImportResult:
     """Build and validate a company from an opportunity-level export.
 
@@ -1255,6 +1278,7 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
     won = deals[deals["is_won"]].copy()
     won["booking_type"] = _booking_types(won, rules, notes)
     as_of = _as_of(won, deals, rules, notes)
+    _warn_partial_month(won, notes)
     accounts = _accounts_base(export, deals, rules, notes)
     owners = _owner_ids(export, accounts, deals)
     placement = _place(accounts, "account_id", "accounts", rules, notes, export.file("accounts"))

