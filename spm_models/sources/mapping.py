@@ -772,7 +772,7 @@ def inputs_hash(spec: SourceMapping) -> str | None:
 
 
 def is_mapping_file(path: str | Path) -> bool:
-    """True when ``path`` is a YAML file that reads as a mapping (``tables:`` or ``preset:``)."""
+    """True when ``path`` is a YAML file that reads as a mapping (tables, deals or a preset)."""
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
         return False
@@ -783,7 +783,7 @@ def is_mapping_file(path: str | Path) -> bool:
     return (
         isinstance(raw, MappingABC)
         and "notebooks" not in raw
-        and ("tables" in raw or "preset" in raw)
+        and any(key in raw for key in ("tables", "deals", "preset"))
     )
 
 

@@ -603,3 +603,13 @@ def test_salesforce_preset_takes_rules_and_options(salesforce_export: Path) -> N
     path.write_text("preset: salesforce\npath: nowhere\n", encoding="utf-8")
     with pytest.raises(InputDataError, match=r"mapping.yaml: path: folder 'nowhere' not found"):
         read_mapping(path)
+
+
+def test_validate_accepts_a_deal_export_mapping(
+    deal_export: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["validate", str(deal_export)]) == 0
+    assert "ok (2 accounts, 2 reps, 2 booking rows)" in capsys.readouterr().out
+    (deal_export.parent / "deals.csv").write_text(DEALS.replace("20/02/2024", "2024-02-20"))
+    assert main(["validate", str(deal_export)]) == 2
+    assert "deals.csv: column 'Close' must be a date" in capsys.readouterr().err
