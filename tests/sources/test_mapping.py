@@ -631,3 +631,8 @@ def test_deal_export_credit_splits_share_one_deal(deal_export: Path) -> None:
     assert january.to_dict() == pytest.approx({"U1": 660.0, "U2": 440.0})  # 60/40 of 1,100
     assert mapping_inputs(read_mapping(deal_export))[-1].name == "users.csv"
     assert "splits.csv" in {p.name for p in mapping_inputs(read_mapping(deal_export))}
+
+
+def test_validate_a_folder_holding_a_mapping(exports: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["validate", str(exports.parent)]) == 0
+    assert "mapping.yaml: ok (3 accounts" in capsys.readouterr().out
