@@ -248,6 +248,13 @@ class BuildRules:
                 "a map to " + ", ".join(STAGES),
             ),
             ("ramp_fte", 0 < self.ramp_fte <= 1, "in (0, 1]"),
+            (
+                "default_country",
+                len(self.default_country) == 2
+                and self.default_country.isalpha()
+                and self.default_country.isupper(),
+                "a two-letter ISO country code such as 'US'",
+            ),
             ("potential_multiple", self.potential_multiple > 0, "> 0"),
         )
         for name, ok, constraint in checks:
