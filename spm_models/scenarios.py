@@ -12,7 +12,7 @@ path is absolute, starts with ``~``, or is relative to the scenario file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ DATA_KEYS = {
     "sample": {"source": str, "seed": int, "accounts": int, "reps": int},
     "folder": {"source": str, "path": str},
     "sql": {"source": str, "url": str},
-    "mapping": {"source": str, "path": str},
+    "mapping": {"source": str, "path": str, "mapping": dict},
     "salesforce": {"source": str, "path": str, "sample": dict},
 }
 SAMPLE_KEYS = {"seed": int, "accounts": int, "reps": int}
@@ -68,6 +68,8 @@ class DataSource:
     reps: int = 60
     path: Path | None = None
     url: str | None = None
+    mapping: dict | None = field(default=None, compare=False, hash=False)
+    base: Path | None = None
 
     def describe(self) -> str:
         """One line for report headers."""
@@ -77,7 +79,7 @@ class DataSource:
         if self.kind == "folder":
             return f"folder {self.path}"
         if self.kind == "mapping":
-            return f"exports mapped by {self.path}"
+            return f"exports mapped by {self.path or 'the scenario file'}"
         if self.kind == "salesforce":
             if self.path is None:
                 return f"Salesforce-shaped export of the sample company ({size})"
@@ -214,6 +216,15 @@ def _load_data(raw: dict, where: str, base: Path, problems: list[str]) -> DataSo
             ok = _check_keys(sample, SAMPLE_KEYS, f"{where}.sample", "a sample export", problems)
             values = _sample_values(sample, f"{where}.sample", problems)
             return DataSource(kind="salesforce", **values) if ok else None
+    if kind == "mapping" and ("path" in raw) == ("mapping" in raw):
+        problems.append(f"{where}: source 'mapping' takes either path or mapping")
+        return None
+    if kind == "mapping" and isinstance(raw.get("mapping"), dict):
+        try:
+            read_mapping(raw["mapping"], base=base)
+        except InputDataError as exc:
+            problems += [f"{where}.{p}" for p in exc.problems]
+        return DataSource(kind="mapping", mapping=raw["mapping"], base=base)
     path = _load_path(raw, where, base, kind, problems)
     if kind == "mapping" and path is not None and path.is_file():
         try:
@@ -379,6 +390,8 @@ def source_mapping(data: DataSource) -> SourceMapping:
 
     A Salesforce sample export is written on first use (into the data cache).
     """
+    if data.kind == "mapping" and data.mapping is not None:
+        return read_mapping(data.mapping, base=data.base)
     if data.kind == "mapping":
         assert data.path is not None
         return read_mapping(data.path)

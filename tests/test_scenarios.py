@@ -356,3 +356,39 @@ def test_item6_missing_accounts_file_is_named(
     (folder / "accounts.csv").unlink()
     assert main(["validate", str(folder)]) == 2
     assert "accounts.csv: file not found" in capsys.readouterr().err
+
+
+def test_inline_mapping_block_resolves_against_the_scenario(
+    tmp_path: Path, isolated_dirs: dict[str, Path]
+) -> None:
+    from spm_models.data import load_company
+    from spm_models.runner.fingerprint import data_hash
+    from spm_models.scenarios import imported_data_folder
+    from tests.sources.test_mapping import _mapping, _write_exports
+
+    export = tmp_path / "crm_export"
+    _write_exports(export)
+    mapping = _mapping(export)
+    mapping["tables"]["opportunities"]["file"] = "crm_export/pipeline.parquet"
+    for name in ("accounts", "reps", "closed_opportunities"):
+        mapping["tables"][name]["file"] = f"crm_export/{mapping['tables'][name]['file']}"
+    mapping["tables"]["bookings"]["sql"]["url"] = "sqlite:///crm_export/crm.db"
+    document = yaml.safe_load(VALID)
+    document["data"] = {"source": "mapping", "mapping": mapping}
+    path = tmp_path / "inline.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.data.kind == "mapping" and scenario.data.path is None
+    folder = imported_data_folder(scenario.data)
+    assert len(load_company(folder).accounts) == 3
+    before = data_hash(scenario)
+    (export / "closed.csv").write_text((export / "closed.csv").read_text() + "\n")
+    assert data_hash(scenario) != before
+    document["data"]["mapping"]["tables"]["accounts"]["colums"] = {}
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"inline.yaml: data.mapping: tables.accounts.colums"):
+        load_scenario(path)
+    document["data"]["path"] = "m.yaml"
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"data: source 'mapping' takes either path or mapping"):
+        load_scenario(path)

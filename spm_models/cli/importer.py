@@ -68,6 +68,16 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
     return out
 
 
+def _country(value: str) -> str:
+    """An ISO code from a code or a name ("Germany" gives "DE"); unknown values as given."""
+    import pandas as pd
+
+    from spm_models.sources.geocode import normalize_country
+
+    code = normalize_country(pd.Series([value])).iloc[0]
+    return str(code) if isinstance(code, str) else value
+
+
 def run_salesforce(args: argparse.Namespace) -> int:
     """Import, write, and print what was built and what was derived."""
     from spm_models.errors import InputDataError
@@ -85,7 +95,7 @@ def run_salesforce(args: argparse.Namespace) -> int:
             stage_map=_pairs(args.stage, "--stage"),
             rates=rates,
             unknown_accounts=args.unknown_accounts,
-            default_country=args.country.upper(),
+            default_country=_country(args.country),
         )
     except InputDataError:
         raise

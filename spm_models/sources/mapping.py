@@ -532,7 +532,8 @@ def _map_values(
                     row=int(pos) + 1,
                 )
             )
-        frame[col] = text.map(lambda v, lk=lookup: lk.get(v, v) if isinstance(v, str) else v)
+        mapped = text.astype(object).map(lookup)  # a dict lookup, vectorised by pandas
+        frame[col] = mapped.where(mapped.notna(), text.astype(object))
 
 
 def _parse_columns(
@@ -772,7 +773,7 @@ def inputs_hash(spec: SourceMapping) -> str | None:
 
 
 def is_mapping_file(path: str | Path) -> bool:
-    """True when ``path`` is a YAML file that reads as a mapping (``tables:`` or ``preset:``)."""
+    """True when ``path`` is a YAML file that reads as a mapping (tables, deals or a preset)."""
     path = Path(path)
     if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():
         return False
@@ -783,7 +784,7 @@ def is_mapping_file(path: str | Path) -> bool:
     return (
         isinstance(raw, MappingABC)
         and "notebooks" not in raw
-        and ("tables" in raw or "preset" in raw)
+        and any(key in raw for key in ("tables", "deals", "preset"))
     )
 
 
@@ -828,11 +829,13 @@ def materialise(spec: SourceMapping, cache_root: Path) -> Path:
     result = import_mapped(spec)
     cache_root.mkdir(parents=True, exist_ok=True)
     tmp = cache_root / f".{target.name}.{secrets.token_hex(4)}"
-    write_company(result.company, tmp)
-    if not result.unplaced.empty:
-        result.unplaced.to_csv(tmp / "unplaced.csv", index=False)
     try:
+        write_company(result.company, tmp)
+        if not result.unplaced.empty:
+            result.unplaced.to_csv(tmp / "unplaced.csv", index=False)
         tmp.rename(target)
-    except OSError:  # another process got there first; its copy is identical
+    except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
+        if not (target / "accounts.csv").exists():  # not another process's identical copy
+            raise
     return target

@@ -241,3 +241,23 @@ def test_open_deal_without_close_date_closes_one_cycle_after_creation() -> None:
         r"deal \(1 closed deals have no close date\) at row 1",
     ):
         _build(deals=deals)
+
+
+def test_a_partial_last_month_is_warned() -> None:
+    months = pd.date_range("2024-01-10", periods=5, freq="MS") + pd.Timedelta(days=9)
+    close = [d for d in months[:4] for _ in range(4)] + [months[4]]
+    n = len(close)
+    deals = pd.DataFrame(
+        {
+            "opportunity_id": [f"O{i}" for i in range(n)],
+            "account_id": "A1",
+            "owner_id": "U1",
+            "amount": 100.0,
+            "close_date": close,
+            "is_closed": True,
+            "is_won": True,
+        }
+    )
+    result = _build(deals=deals)
+    assert any("has 1 won deals against 4 a month" in w for w in result.warnings)
+    assert not any("won deals against" in w for w in _build().warnings)

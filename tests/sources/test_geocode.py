@@ -49,3 +49,18 @@ def test_empty_country_defaults_and_repeated_addresses() -> None:
     norway = place(frame, id_column="id", default_country="NO")
     assert norway.frame["method"].tolist() == ["city"] * 3
     assert norway.frame["lat"].round(1).tolist() == [59.9] * 3
+
+
+def test_us_state_names_read_as_codes() -> None:
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b"],
+            "city": ["Boston", "Austin"],
+            "state": ["Massachusetts", "texas"],
+            "country": ["US", "US"],
+        }
+    )
+    got = place(frame, id_column="id").frame
+    assert got["state"].tolist() == ["MA", "TX"]
+    assert got["region"].tolist() == ["East", "South"]
+    assert got["method"].tolist() == ["us_city", "us_city"]

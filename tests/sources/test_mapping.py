@@ -603,3 +603,36 @@ def test_salesforce_preset_takes_rules_and_options(salesforce_export: Path) -> N
     path.write_text("preset: salesforce\npath: nowhere\n", encoding="utf-8")
     with pytest.raises(InputDataError, match=r"mapping.yaml: path: folder 'nowhere' not found"):
         read_mapping(path)
+
+
+def test_validate_accepts_a_deal_export_mapping(
+    deal_export: Path, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["validate", str(deal_export)]) == 0
+    assert "ok (2 accounts, 2 reps, 2 booking rows)" in capsys.readouterr().out
+    (deal_export.parent / "deals.csv").write_text(DEALS.replace("20/02/2024", "2024-02-20"))
+    assert main(["validate", str(deal_export)]) == 2
+    assert "deals.csv: column 'Close' must be a date" in capsys.readouterr().err
+
+
+def test_deal_export_credit_splits_share_one_deal(deal_export: Path) -> None:
+    (deal_export.parent / "splits.csv").write_text("Deal,Rep,Pct\n1,U1,60\n1,U2,40\n")
+
+    def add_splits(m: dict) -> None:
+        m["deals"]["splits"] = {
+            "file": "splits.csv",
+            "columns": {"Deal": "opportunity_id", "Rep": "rep_id", "Pct": "share"},
+            "percent": {"share": "percent"},
+        }
+
+    _edit(deal_export, add_splits)
+    bookings = import_mapped(deal_export).company.bookings
+    january = bookings[bookings["period"] == "2024-01-01"].set_index("rep_id")["amount"]
+    assert january.to_dict() == pytest.approx({"U1": 660.0, "U2": 440.0})  # 60/40 of 1,100
+    assert mapping_inputs(read_mapping(deal_export))[-1].name == "users.csv"
+    assert "splits.csv" in {p.name for p in mapping_inputs(read_mapping(deal_export))}
+
+
+def test_validate_a_folder_holding_a_mapping(exports: Path, capsys: pytest.CaptureFixture) -> None:
+    assert main(["validate", str(exports.parent)]) == 0
+    assert "mapping.yaml: ok (3 accounts" in capsys.readouterr().out

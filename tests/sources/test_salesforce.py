@@ -293,6 +293,8 @@ def test_cli_import_ok_and_errors_exit_2_with_nothing_written(sample_export, tmp
         ]
     )
     assert code == 2 and "--rate must be NAME=VALUE" in capsys.readouterr().err
+    code = main(["import", "salesforce", str(bad), "--out", str(target), "--country", "Atlantis"])
+    assert code == 2 and "'default_country' parameter of BuildRules" in capsys.readouterr().err
     assert not target.exists()
 
 
