@@ -89,7 +89,7 @@ def test_table_html_formats_labels_units_and_escapes() -> None:
         max_rows=1,
         csv="quotas.csv",
     )
-    assert "<th>Rep</th>" in out and "$946.9k" in out and "50.0%" in out
+    assert '<th class="text">Rep</th>' in out and "$946.9k" in out and "50.0%" in out
     assert "&lt;script&gt;" in out and "<script>" not in out and "dataframe" not in out
     assert "Showing 1 of 2 rows." in out and 'href="tables/quotas.csv"' in out
 

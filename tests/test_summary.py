@@ -107,7 +107,7 @@ def test_quota_target_against_forecast_and_capacity_with_the_gap() -> None:
     assert d.link == "20_quota_capacity.html"
     covered = _by_title({**PLAN, "capacity.target_gap": -1_200_000.0})["Set the quota target"]
     assert (
-        "Capacity covers the target with room to spare (capacity short of target: -$1.20M)."
+        "Capacity exceeds the target by $1.20M."
         in covered.statement
     )
     assert "not reachable" not in covered.risk
@@ -359,3 +359,12 @@ def test_provenance_note_counts_the_derived_fields() -> None:
     ]
     note = summary.provenance_note(provenance_table(entries))
     assert note.startswith("3 fields in 2 tables were not in the company's data")
+
+
+def test_booking_types_in_another_order_are_the_same_definition() -> None:
+    same = {**PLAN, "quota.booking_types": "new and expansion"}
+    same["forecast.booking_types"] = "expansion and new"
+    target = _by_title(same)["Set the quota target"]
+    assert "do not compare" not in target.risk
+    other = {**same, "forecast.booking_types": "new, expansion and renewal"}
+    assert "do not compare" in _by_title(other)["Set the quota target"].risk

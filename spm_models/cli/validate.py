@@ -39,6 +39,8 @@ def _report(target: str, company: Company) -> None:
 
 
 def _check_mapping(path: Path) -> list[str]:
+    from spm_models.sources.mapping import import_mapped
+
     try:
         _report(str(path), import_mapped(path).company)
     except InputDataError as exc:
@@ -51,7 +53,7 @@ def _check(target: str) -> list[str]:
     from spm_models.data.company import ALL_TABLES
     from spm_models.data.loaders import is_sql_url
     from spm_models.scenarios import load_scenario
-    from spm_models.sources.mapping import import_mapped, is_mapping_file
+    from spm_models.sources.mapping import is_mapping_file
     from spm_models.sources.readers import sqlite_file
 
     path = Path(target)

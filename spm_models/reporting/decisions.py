@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from spm_models.registry import figure
+from spm_models.registry import figure, format_value
 from spm_models.reporting.summary import (
     HEALTHY_ATTAINMENT,
     all_present,
@@ -133,7 +133,13 @@ def _realignment_risk(metrics: Metrics) -> str:
     else:
         risks.append("customers who change rep may see a dip in service while hand-overs run")
     if has(metrics, "territory.gap"):
-        proof = f"the alignment is proven within {text(metrics, 'territory.gap')} of the best"
+        # A gap that rounds to 0.0% reads as "within 0.0%": say it as the territory page does.
+        within = (
+            "less than 0.1%"
+            if number(metrics, "territory.gap") < 0.001
+            else text(metrics, "territory.gap")
+        )
+        proof = f"the alignment is proven within {within} of the best"
         if has(metrics, "territory.gap_scope") and "candidate" in str(
             metrics["territory.gap_scope"]
         ):
@@ -173,8 +179,9 @@ def quota_target(metrics: Metrics) -> Decision | None:
         statement += (
             f" Capacity falls {text(metrics, 'capacity.target_gap')} short of the target."
             if gap > 0
-            else " Capacity covers the target with room to spare "
-            f"(capacity short of target: {text(metrics, 'capacity.target_gap')})."
+            else f" Capacity exceeds the target by {format_value(-gap, 'usd')}."
+            if gap < 0
+            else " Capacity meets the target exactly."
         )
     names = (
         "quota.target",
@@ -197,15 +204,20 @@ def quota_target(metrics: Metrics) -> Decision | None:
     )
 
 
+def _type_words(types: object) -> frozenset[str]:
+    """Booking types named in a sentence ("new and expansion" == "expansion, new")."""
+    words = str(types).lower().replace(",", " ").split()
+    return frozenset(w for w in words if w != "and")
+
+
 def _target_risk(metrics: Metrics, gap: float | None) -> str:
     risks = []
     quota_types, forecast_types = (
         metrics.get("quota.booking_types"),
         metrics.get("forecast.booking_types"),
     )
-    if (
-        all_present(metrics, "quota.booking_types", "forecast.booking_types")
-        and quota_types != forecast_types
+    if all_present(metrics, "quota.booking_types", "forecast.booking_types") and (
+        _type_words(quota_types) != _type_words(forecast_types)
     ):
         risks.append(
             f"the forecast counts {text(metrics, 'forecast.booking_types')} bookings while "

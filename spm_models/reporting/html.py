@@ -175,7 +175,7 @@ img { max-width: 100%; height: auto; display: block; margin: 8px 0; }
 .table-wrap { overflow-x: auto; margin: 8px 0; }
 table { border-collapse: collapse; font-size: 14px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: right; }
-th:first-child, td:first-child, td.text { text-align: left; }
+th:first-child, td:first-child, th.text, td.text { text-align: left; }
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 .table-note { font-size: 13px; color: var(--muted); margin-top: 0; }
 thead th { background: #f0f4f8; }

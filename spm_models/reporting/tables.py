@@ -91,7 +91,10 @@ def table_html(
     """
     shown = format_table(frame.head(max_rows), columns)
     cols = _columns(columns)
-    head = "".join(f"<th>{html.escape(label)}</th>" for label in shown.columns)
+    head = "".join(
+        f'<th class="{"text" if c.unit in ("text", "date") else "num"}">{html.escape(c.label)}</th>'
+        for c in cols
+    )
     body = "".join(
         "<tr>"
         + "".join(
