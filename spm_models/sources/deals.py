@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from spm_models.data.company import Company, build_company
-from spm_models.data.schema import BOOKING_TYPES, SEGMENTS, STAGES
+from spm_models.data.schema import SEGMENTS, STAGES
 from spm_models.errors import InputDataError, Problem
 from spm_models.sources.geocode import METHODS, Placement, place
 from spm_models.sources.provenance import ProvenanceEntry
@@ -792,12 +792,14 @@ def _credits(export: DealExport, deals: pd.DataFrame, notes: _Notes) -> pd.DataF
             else np.nan,
         }
     ).dropna(subset=["opportunity_id", "rep_id"])
-    splits = splits[splits["opportunity_id"].isin(deals["opportunity_id"])]
-    unknown = len(export.splits) - len(splits)
+    known = splits["opportunity_id"].isin(_text(export.deals["opportunity_id"]))
+    unknown = len(export.splits) - int(known.sum())
     if unknown:
         notes.warnings.append(
             f"{unknown:,} credit splits name no known deal or rep and were left out."
         )
+    # Only the given deals (the won ones) need credit.
+    splits = splits[known & splits["opportunity_id"].isin(deals["opportunity_id"])]
     count = splits.groupby("opportunity_id")["rep_id"].transform("size")
     equal = splits["share"].isna()
     splits["share"] = splits["share"].fillna(1.0 / count)
@@ -1018,7 +1020,7 @@ def closed_history(
                 "won": closed["is_won"].to_numpy(dtype=bool),
             }
         )
-        .sort_values(["closed_date", "opportunity_id"])
+        .sort_values("closed_date", kind="stable")
         .reset_index(drop=True)
     )
 
@@ -1344,7 +1346,7 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
     )
     out["current_rep_id"] = _account_owners(accounts, deals, won, owners, notes)
     reps, rep_placement = _reps(export, owners, out, deals, as_of, rules, notes)
-    credits = _credits(export, deals, notes)
+    credits = _credits(export, won, notes)
     bookings = _bookings(won, credits)
     open_deals = deals[~deals["is_closed"]]
     opportunities = _opportunities(open_deals, rules, notes)
@@ -1388,7 +1390,6 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
 
 
 __all__ = [
-    "BOOKING_TYPES",
     "BuildRules",
     "DealExport",
     "ImportResult",
