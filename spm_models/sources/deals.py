@@ -367,6 +367,10 @@ def _check_frames(export: DealExport) -> None:
 def _convert_currency(deals: pd.DataFrame, export: DealExport, rules: BuildRules, notes: _Notes):
     if not _has(deals, "currency"):
         return deals
+    # Most exports are in one currency: look at the distinct codes first.
+    distinct = {str(c).strip().upper() for c in pd.unique(deals["currency"]) if pd.notna(c)}
+    if distinct <= {"USD", ""}:
+        return deals
     code = _text(deals["currency"]).str.upper()
     rates = {k.upper(): float(v) for k, v in rules.rates.items()} | {"USD": 1.0}
     known = code.isna() | code.isin(rates)
