@@ -834,7 +834,7 @@ def _credits(export: DealExport, deals: pd.DataFrame, notes: _Notes) -> pd.DataF
 def _booking_types(won: pd.DataFrame, rules: BuildRules, notes: _Notes) -> pd.Series:
     kind = pd.Series(pd.NA, index=won.index, dtype="string")
     if "booking_type" in won:
-        text = _text(won["booking_type"]).str.lower()
+        text = _text(won["booking_type"]).astype("string").str.lower()
         for booking_type, words in rules.type_words:
             pattern = "|".join(map(_escape, words))
             hit = kind.isna() & text.str.contains(pattern, regex=True).fillna(False).astype(bool)
