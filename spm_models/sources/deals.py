@@ -126,6 +126,9 @@ class DealExport:
     headers : dict
         Per frame, the source header of each intermediate column (``{"deals":
         {"close_date": "CloseDate"}}``), named in error messages.
+    clean_text : bool
+        True when text columns are already stripped, with empty values as None (the
+        readers' output): ids are then not cleaned again.
     """
 
     accounts: pd.DataFrame
@@ -135,6 +138,7 @@ class DealExport:
     line_items: pd.DataFrame | None = None
     files: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    clean_text: bool = False
 
     def file(self, frame: str) -> str:
         """The file name of ``frame`` for messages (the frame's name when unknown)."""
@@ -314,6 +318,13 @@ def _text(series: pd.Series) -> pd.Series:
     return out.mask(out.isna() | (out == ""), None)
 
 
+def _clean(series: pd.Series, export: DealExport) -> pd.Series:
+    """:func:`_text`, skipped for text a reader already cleaned (``export.clean_text``)."""
+    if export.clean_text and series.dtype == object:
+        return series
+    return _text(series)
+
+
 def _deal_key(export: DealExport, deals: pd.DataFrame, pos: int) -> str:
     """The key text of a deal row for messages, e.g. ``Id='006...'``."""
     return f"{export.header('deals', 'opportunity_id')}={deals['opportunity_id'].iloc[pos]!r}"
@@ -337,7 +348,7 @@ def _check_frames(export: DealExport) -> None:
         frame = getattr(export, name)
         if frame is None:
             continue
-        ids = _text(frame[key]).reset_index(drop=True)
+        ids = _clean(frame[key], export).reset_index(drop=True)
         for pos in np.flatnonzero(ids.isna().to_numpy())[:5]:
             problems.append(
                 Problem(
@@ -464,9 +475,9 @@ def _open_close_dates(deals: pd.DataFrame, rules: BuildRules, notes: _Notes) -> 
 def _prepare_deals(export: DealExport, rules: BuildRules, notes: _Notes) -> pd.DataFrame:
     """Typed deals with amounts filled from line items, product and unknown accounts checked."""
     deals = export.deals.reset_index(drop=True).copy()
-    deals["opportunity_id"] = _text(deals["opportunity_id"]).astype(object)
-    deals["account_id"] = _text(deals["account_id"]).astype(object)
-    deals["owner_id"] = _text(deals["owner_id"]) if "owner_id" in deals else pd.NA
+    deals["opportunity_id"] = _clean(deals["opportunity_id"], export)
+    deals["account_id"] = _clean(deals["account_id"], export)
+    deals["owner_id"] = _clean(deals["owner_id"], export) if "owner_id" in deals else pd.NA
     deals["owner_id"] = deals["owner_id"].astype(object).where(deals["owner_id"].notna(), None)
     deals["amount"] = pd.to_numeric(deals["amount"], errors="coerce").astype(float)
     deals["is_closed"] = deals["is_closed"].astype("boolean").fillna(False).astype(bool)
