@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from spm_models.data.company import Company, build_company
-from spm_models.data.schema import BOOKING_TYPES, SEGMENTS, STAGES
+from spm_models.data.schema import SEGMENTS, STAGES
 from spm_models.errors import InputDataError, Problem
 from spm_models.sources.geocode import METHODS, Placement, place
 from spm_models.sources.provenance import ProvenanceEntry
@@ -126,6 +126,9 @@ class DealExport:
     headers : dict
         Per frame, the source header of each intermediate column (``{"deals":
         {"close_date": "CloseDate"}}``), named in error messages.
+    clean_text : bool
+        True when text columns are already stripped, with empty values as None (the
+        readers' output): ids are then not cleaned again.
     """
 
     accounts: pd.DataFrame
@@ -135,6 +138,7 @@ class DealExport:
     line_items: pd.DataFrame | None = None
     files: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
+    clean_text: bool = False
 
     def file(self, frame: str) -> str:
         """The file name of ``frame`` for messages (the frame's name when unknown)."""
@@ -314,6 +318,13 @@ def _text(series: pd.Series) -> pd.Series:
     return out.mask(out.isna() | (out == ""), None)
 
 
+def _clean(series: pd.Series, export: DealExport) -> pd.Series:
+    """:func:`_text`, skipped for text a reader already cleaned (``export.clean_text``)."""
+    if export.clean_text and series.dtype == object:
+        return series
+    return _text(series)
+
+
 def _deal_key(export: DealExport, deals: pd.DataFrame, pos: int) -> str:
     """The key text of a deal row for messages, e.g. ``Id='006...'``."""
     return f"{export.header('deals', 'opportunity_id')}={deals['opportunity_id'].iloc[pos]!r}"
@@ -337,7 +348,7 @@ def _check_frames(export: DealExport) -> None:
         frame = getattr(export, name)
         if frame is None:
             continue
-        ids = _text(frame[key]).reset_index(drop=True)
+        ids = _clean(frame[key], export).reset_index(drop=True)
         for pos in np.flatnonzero(ids.isna().to_numpy())[:5]:
             problems.append(
                 Problem(
@@ -366,6 +377,10 @@ def _check_frames(export: DealExport) -> None:
 
 def _convert_currency(deals: pd.DataFrame, export: DealExport, rules: BuildRules, notes: _Notes):
     if not _has(deals, "currency"):
+        return deals
+    # Most exports are in one currency: look at the distinct codes first.
+    distinct = {str(c).strip().upper() for c in pd.unique(deals["currency"]) if pd.notna(c)}
+    if distinct <= {"USD", ""}:
         return deals
     code = _text(deals["currency"]).str.upper()
     rates = {k.upper(): float(v) for k, v in rules.rates.items()} | {"USD": 1.0}
@@ -460,9 +475,9 @@ def _open_close_dates(deals: pd.DataFrame, rules: BuildRules, notes: _Notes) -> 
 def _prepare_deals(export: DealExport, rules: BuildRules, notes: _Notes) -> pd.DataFrame:
     """Typed deals with amounts filled from line items, product and unknown accounts checked."""
     deals = export.deals.reset_index(drop=True).copy()
-    deals["opportunity_id"] = _text(deals["opportunity_id"]).astype(object)
-    deals["account_id"] = _text(deals["account_id"]).astype(object)
-    deals["owner_id"] = _text(deals["owner_id"]) if "owner_id" in deals else pd.NA
+    deals["opportunity_id"] = _clean(deals["opportunity_id"], export)
+    deals["account_id"] = _clean(deals["account_id"], export)
+    deals["owner_id"] = _clean(deals["owner_id"], export) if "owner_id" in deals else pd.NA
     deals["owner_id"] = deals["owner_id"].astype(object).where(deals["owner_id"].notna(), None)
     deals["amount"] = pd.to_numeric(deals["amount"], errors="coerce").astype(float)
     deals["is_closed"] = deals["is_closed"].astype("boolean").fillna(False).astype(bool)
@@ -792,12 +807,14 @@ def _credits(export: DealExport, deals: pd.DataFrame, notes: _Notes) -> pd.DataF
             else np.nan,
         }
     ).dropna(subset=["opportunity_id", "rep_id"])
-    splits = splits[splits["opportunity_id"].isin(deals["opportunity_id"])]
-    unknown = len(export.splits) - len(splits)
+    known = splits["opportunity_id"].isin(_text(export.deals["opportunity_id"]))
+    unknown = len(export.splits) - int(known.sum())
     if unknown:
         notes.warnings.append(
             f"{unknown:,} credit splits name no known deal or rep and were left out."
         )
+    # Only the given deals (the won ones) need credit.
+    splits = splits[known & splits["opportunity_id"].isin(deals["opportunity_id"])]
     count = splits.groupby("opportunity_id")["rep_id"].transform("size")
     equal = splits["share"].isna()
     splits["share"] = splits["share"].fillna(1.0 / count)
@@ -828,7 +845,7 @@ def _credits(export: DealExport, deals: pd.DataFrame, notes: _Notes) -> pd.DataF
 def _booking_types(won: pd.DataFrame, rules: BuildRules, notes: _Notes) -> pd.Series:
     kind = pd.Series(pd.NA, index=won.index, dtype="string")
     if "booking_type" in won:
-        text = _text(won["booking_type"]).str.lower()
+        text = _text(won["booking_type"]).astype("string").str.lower()
         for booking_type, words in rules.type_words:
             pattern = "|".join(map(_escape, words))
             hit = kind.isna() & text.str.contains(pattern, regex=True).fillna(False).astype(bool)
@@ -1018,7 +1035,7 @@ def closed_history(
                 "won": closed["is_won"].to_numpy(dtype=bool),
             }
         )
-        .sort_values(["closed_date", "opportunity_id"])
+        .sort_values("closed_date", kind="stable")
         .reset_index(drop=True)
     )
 
@@ -1344,7 +1361,7 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
     )
     out["current_rep_id"] = _account_owners(accounts, deals, won, owners, notes)
     reps, rep_placement = _reps(export, owners, out, deals, as_of, rules, notes)
-    credits = _credits(export, deals, notes)
+    credits = _credits(export, won, notes)
     bookings = _bookings(won, credits)
     open_deals = deals[~deals["is_closed"]]
     opportunities = _opportunities(open_deals, rules, notes)
@@ -1388,7 +1405,6 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
 
 
 __all__ = [
-    "BOOKING_TYPES",
     "BuildRules",
     "DealExport",
     "ImportResult",

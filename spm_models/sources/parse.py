@@ -23,6 +23,7 @@ _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 _ISO = re.compile(
     rf"^{_ISO_DATE}([T ]\d{{2}}:\d{{2}}(:\d{{2}}(\.\d+)?)?(Z|[+-]\d{{2}}:?\d{{2}})?)?$"
 )
+_PLAIN_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)$"
 _TRUE = ("true", "t", "yes", "y", "1")
 _FALSE = ("false", "f", "no", "n", "0")
 
@@ -166,6 +167,10 @@ def parse_money(
         return series.reset_index(drop=True).astype(float)
     text = _text(series)
     present = text.notna()
+    plain = text.str.match(_PLAIN_NUMBER).fillna(True).astype(bool)
+    if decimal == "." and plain.all():
+        # The common case: plain numbers, no symbols or separators to clean.
+        return pd.to_numeric(text, errors="coerce").astype("Float64").astype(float)
     cleaned = text.str.replace(r"[A-Za-z$€£¥\s\u00a0']", "", regex=True)
     negative = cleaned.str.match(r"^\(.*\)$").fillna(False).astype(bool)
     cleaned = cleaned.str.strip("()")
@@ -173,7 +178,7 @@ def parse_money(
     cleaned = cleaned.str.replace(thousands, "", regex=False)
     if decimal == ",":
         cleaned = cleaned.str.replace(",", ".", regex=False)
-    ok = cleaned.str.match(r"^[+-]?(\d+\.?\d*|\.\d+)$").fillna(False).astype(bool)
+    ok = cleaned.str.match(_PLAIN_NUMBER).fillna(False).astype(bool)
     number = pd.to_numeric(cleaned.where(ok).astype(object), errors="coerce").astype(float)
     number = number.where(~negative, -number)
     bad = present & number.isna()

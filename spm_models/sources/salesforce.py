@@ -359,6 +359,7 @@ def read_export(folder: str | Path, options: SalesforceOptions | None = None) ->
         line_items=frames["line_items"],
         files=files,
         headers=headers,
+        clean_text=True,
     )
 
 
