@@ -63,8 +63,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "Forecast each series of a CSV file with calibrated intervals. Writes one row per "
             "series and future period: id (with --id-col), ds, yhat, yhat_lower, yhat_upper, "
             "model. Gaps and empty values are filled by interpolation and reported; "
-            "unparseable dates, duplicate periods, negative values and too-short series are "
-            "errors (exit code 2)."
+            "unparseable dates, duplicate periods, negative values and series under 4 points "
+            "are errors (exit code 2). Short series are forecast with the methods that fit "
+            "their length (the ones left out are listed on stderr) and backtested at the "
+            "cutoffs the history allows. The default model, auto, is the median of ETS, "
+            "Theta, ARIMA and CES."
         ),
     )
     parser.add_argument("--input", required=True, type=Path, help="CSV (or .parquet) file")

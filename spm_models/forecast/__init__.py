@@ -18,12 +18,14 @@ from spm_models.forecast.backtest import (
 from spm_models.forecast.batch import BatchForecast, Reconciled, forecast_many, reconcile
 from spm_models.forecast.company import bookings_series
 from spm_models.forecast.conformal import ConformalInterval, calibrate
+from spm_models.forecast.engine import LengthPlan, length_plan
 from spm_models.forecast.metrics import METRICS, evaluate, register_metric
 from spm_models.forecast.models import (
     FORECASTERS,
     AutoForecaster,
     BaseForecaster,
     CombinationForecaster,
+    ComponentForecaster,
     ETSForecaster,
     NaiveForecaster,
     ProphetForecaster,
@@ -55,8 +57,10 @@ __all__ = [
     "BatchForecast",
     "CombinationForecaster",
     "Comparison",
+    "ComponentForecaster",
     "ConformalInterval",
     "ETSForecaster",
+    "LengthPlan",
     "NaiveForecaster",
     "PreparedSeries",
     "ProphetForecaster",
@@ -76,6 +80,7 @@ __all__ = [
     "evaluate",
     "forecast_many",
     "forecast_series",
+    "length_plan",
     "make_forecaster",
     "prepare_panel",
     "prepare_series",

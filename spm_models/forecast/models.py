@@ -31,9 +31,11 @@ from spm_models.forecast.engine import (
     FULL_COMPONENTS,
     ComponentFits,
     LengthPlan,
+    StatsFit,
     combine,
     fit_components,
     length_plan,
+    quarter_period,
 )
 from spm_models.forecast.methods import LastValue, fit_classical
 from spm_models.forecast.validate import SEASON_LENGTH, SeriesReport, freq_alias, prepare_series
@@ -769,6 +771,34 @@ class ComponentForecaster(BaseForecaster):
         return COMPONENT_NAMES[self.component]
 
 
+class MSTLForecaster(BaseForecaster):
+    """statsforecast's MSTL: several seasonalities (quarter and year) removed by STL, then ETS.
+
+    For weekly sales (13- and 52-week cycles) and monthly sales (3- and 12-month cycles: the
+    quarter-end push and the year). Each cycle is used only when the history holds two of
+    it; with none, this is the ETS component on the plain series.
+
+    Parameters
+    ----------
+    **kwargs
+        Shared parameters of :class:`BaseForecaster`.
+    """
+
+    name: ClassVar[str] = "mstl"
+
+    def _fit_values(self, ds: pd.DatetimeIndex, y: np.ndarray) -> Any:
+        from statsforecast.models import MSTL, AutoETS
+
+        m = self.season_length_
+        seasons = [p for p in (quarter_period(m), m) if p > 1 and len(y) >= 2 * p]
+        if not seasons:
+            return _ComponentFit(fit_components(y, ("ets",), 1), "ets")
+        model = MSTL(season_length=seasons, trend_forecaster=AutoETS(model="ZZN"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return StatsFit(model.fit(np.asarray(y, dtype="float64")))
+
+
 #: Registered names of the components run alone.
 COMPONENT_NAMES = {
     "ets": "autoets",
@@ -795,6 +825,7 @@ FORECASTERS: dict[str, tuple[type[BaseForecaster], dict[str, Any]]] = {
     "autoarima": (ComponentForecaster, {"component": "arima"}),
     "autoces": (ComponentForecaster, {"component": "ces"}),
     "drift": (ComponentForecaster, {"component": "drift"}),
+    "mstl": (MSTLForecaster, {}),
 }
 
 

@@ -18,7 +18,7 @@ from spm_models.forecast.backtest import Comparison
 from spm_models.forecast.engine import COMPONENT_LABELS, length_plan
 from spm_models.forecast.models import BaseForecaster, make_forecaster
 from spm_models.registry import format_value
-from spm_models.skipped import Skipped
+from spm_models.skipped import PlausibilityWarning, Skipped
 
 #: Report labels of the forecasters the page compares.
 MODEL_LABELS = {
@@ -482,4 +482,20 @@ def backtest_title(label: str, comparison: Comparison, key: str) -> str:
     return (
         f"Backtest of the headline model: sMAPE {format_value(smape, 'pct')}, "
         f"{format_value(res.width, 'pct')} interval covered {format_value(cov, 'pct')}"
+    )
+
+
+def baseline_warning(comparison: Comparison, headline: str) -> PlausibilityWarning | None:
+    """A warning when the headline model does not beat the simple baseline on the backtest."""
+    table = comparison.table.set_index("model")
+    baseline = "snaive" if "snaive" in table.index else "naive"
+    mine, base = table.loc[headline, "smape"], table.loc[baseline, "smape"]
+    if not (np.isfinite(mine) and np.isfinite(base)) or mine < base:
+        return None
+    return PlausibilityWarning(
+        "Forecast accuracy",
+        f"the headline forecast does not beat {MODEL_LABELS[baseline].lower()} on this "
+        f"history's backtest ({format_value(mine / 100, 'pct')} against "
+        f"{format_value(base / 100, 'pct')} sMAPE); use it as one view among others, not on "
+        "its own for decisions.",
     )

@@ -168,3 +168,14 @@ def test_prophet_joins_the_combination_only_on_two_years():
     short = AutoForecaster(include_prophet=True, calibration_windows=0).fit(frame(y[:12]))
     assert "prophet" not in short.members_
     assert "Prophet not used: it needs two years of history for a yearly pattern" in short.notes_
+
+
+def test_mstl_forecasts_weekly_quarter_and_year_cycles():
+    t = np.arange(156)
+    y = 1000 + 2 * t + 100 * np.sin(2 * np.pi * t / 52) + 80 * (t % 13 == 12)
+    df = pd.DataFrame({"ds": pd.date_range("2023-01-02", periods=156, freq="W-MON"), "y": y})
+    fc = make_forecaster("mstl", calibration_windows=0).fit(df).predict(13)["yhat"].to_numpy()
+    truth = 1000 + 2 * np.arange(156, 169) + 100 * np.sin(2 * np.pi * np.arange(156, 169) / 52)
+    truth = truth + 80 * (np.arange(156, 169) % 13 == 12)
+    assert np.mean(np.abs(fc - truth) / truth) < 0.03
+    assert fc[12] > fc[11] + 40  # the quarter-end week

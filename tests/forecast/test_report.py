@@ -144,3 +144,18 @@ def test_finite_figures_leave_out_what_cannot_be_computed():
         "d": "x",
     }
     assert bullets(["first one", "", "second."]) == "- First one.\n- Second."
+
+
+def test_baseline_warning_when_the_headline_loses():
+    from spm_models.forecast.backtest import Comparison
+    from spm_models.forecast.report import baseline_warning
+
+    table = pd.DataFrame({"model": ["snaive", "auto"], "smape": [20.0, 30.0]})
+    warning = baseline_warning(Comparison(table=table, results={}), "auto")
+    assert warning.topic == "Forecast accuracy"
+    assert (
+        "does not beat seasonal naive" in warning.message
+        and "30.0% against 20.0%" in warning.message
+    )
+    table = pd.DataFrame({"model": ["auto", "naive"], "smape": [10.0, 30.0]})
+    assert baseline_warning(Comparison(table=table, results={}), "auto") is None
