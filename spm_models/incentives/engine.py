@@ -32,9 +32,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from spm_models.errors import InputDataError
 from spm_models.incentives.components import ComponentInputs, PlanOutcome, evaluate_plan
 from spm_models.incentives.inputs import (
+    check_measures,
     deal_index,
+    known_measures,
     validate_assignments,
     validate_cancellations,
     validate_credits,
@@ -286,6 +289,8 @@ def compute_payouts(
     *,
     trace: bool = True,
     sources: Mapping[str, str] | None = None,
+    date_format: str | None = None,
+    allow_unknown_measures: bool = False,
 ) -> PayoutResult:
     """Compute payout statements and their trace.
 
@@ -304,6 +309,13 @@ def compute_payouts(
     sources : dict, optional
         File names used in error messages, keys ``assignments``, ``credits``,
         ``cancellations``.
+    date_format : str, optional
+        How dates are written in the three tables (``DD/MM/YYYY`` or ``%d/%m/%Y``); default
+        the plans' ``inputs.date_format``, else ISO ``YYYY-MM-DD`` only. Any other date is an
+        error naming file, column, row and value.
+    allow_unknown_measures : bool
+        Let credit lines whose ``measure`` no plan credits through (into ``excluded``)
+        instead of raising.
 
     Returns
     -------
@@ -322,11 +334,16 @@ def compute_payouts(
         "cancellations": "cancellations.csv",
         **(sources or {}),
     }
-    asg = validate_assignments(assignments, plan_map, src_names["assignments"])
-    cr = validate_credits(credits, src_names["credits"])
+    fmt = input_date_format(plan_map, date_format)
+    asg = validate_assignments(assignments, plan_map, src_names["assignments"], date_format=fmt)
+    cr = validate_credits(credits, src_names["credits"], date_format=fmt)
+    if not allow_unknown_measures:
+        check_measures(cr, known_measures(plan_map), src_names["credits"])
     canc = None
     if cancellations is not None and len(cancellations):
-        canc = validate_cancellations(cancellations, cr, src_names["cancellations"])
+        canc = validate_cancellations(
+            cancellations, cr, src_names["cancellations"], date_format=fmt
+        )
     _check_filter_columns(plan_map, cr, src_names["credits"])
 
     # Participants: one per assignment row, dates clipped to the plan year.
@@ -482,6 +499,29 @@ def compute_payouts(
         rounding_rule=ROUNDING_RULE or "",
         runtime_s=time.perf_counter() - t0,
     )
+
+
+def input_date_format(plans: Mapping[str, Plan], date_format: str | None = None) -> str | None:
+    """The one date format of the input tables: given, declared by the plans, or ISO (None).
+
+    Raises
+    ------
+    InputDataError
+        When plans declare different formats, or the given one differs from theirs.
+    """
+    declared = {p.date_format: p.source for p in plans.values() if p.date_format is not None}
+    if len(declared) > 1:
+        listed = ", ".join(f"{src} says {fmt!r}" for fmt, src in declared.items())
+        raise InputDataError(f"plans declare different date formats: {listed}", source="plans")
+    if date_format is not None:
+        if declared and date_format not in declared:
+            fmt, src = next(iter(declared.items()))
+            raise InputDataError(
+                f"the date format {date_format!r} differs from {fmt!r} declared in {src}",
+                source="date format",
+            )
+        return date_format
+    return next(iter(declared), None)
 
 
 def _check_filter_columns(plans: dict[str, Plan], cr: pd.DataFrame, source: str) -> None:

@@ -57,6 +57,7 @@ from typing import Any
 import yaml
 
 from spm_models.errors import InputDataError, Problem
+from spm_models.incentives.dates import date_format_directive
 from spm_models.incentives.money import factor_units, parse_decimal
 
 
@@ -256,6 +257,7 @@ class Plan:
     spifs: tuple[Spif, ...] = ()
     description: str = ""
     source: str = "<plan>"
+    date_format: str | None = None
 
     @property
     def ote(self) -> Decimal:
@@ -296,6 +298,7 @@ _PLAN_KEYS = {
     "clawback",
     "measures",
     "spifs",
+    "inputs",
 }
 _MEASURE_KEYS = {"id", "name", "weight", "credits", "quota", "quota_share", "payout"}
 _PAYOUT_KEYS = {
@@ -717,6 +720,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
             )
         )
 
+    date_format = _read_inputs(c, data.get("inputs"))
     if c.problems:
         raise InputDataError(c.problems)
     return Plan(
@@ -734,7 +738,28 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         clawback=clawback,
         spifs=tuple(spifs),
         source=source,
+        date_format=date_format,
     )
+
+
+def _read_inputs(c: _Collector, raw: Any) -> str | None:
+    """The ``inputs`` section: how the input tables are written (``date_format``)."""
+    if raw is None:
+        return None
+    d = c.mapping(raw, "inputs")
+    c.unknown(d, {"date_format"}, "inputs")
+    fmt = d.get("date_format")
+    if fmt is None:
+        return None
+    try:
+        date_format_directive(fmt if isinstance(fmt, str) else "")
+    except InputDataError:
+        c.add(
+            "inputs.date_format",
+            f"must name a four-digit year, a month and a day, e.g. 'DD/MM/YYYY'; got {fmt!r}",
+        )
+        return None
+    return fmt
 
 
 def load_plan(path: str | Path) -> Plan:
