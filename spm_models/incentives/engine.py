@@ -45,6 +45,7 @@ from spm_models.incentives.inputs import (
 from spm_models.incentives.money import (
     FACTOR_SCALE,
     ROUNDING_RULE,
+    allocate_cents,
     decimal_to_cents,
     div_round,
     factor_units,
@@ -106,7 +107,12 @@ class PayoutResult:
         One row per calculation step: ``seq``, ``component``, ``step``, ``rule``,
         ``base_cents``, ``rate_units``, ``result_cents`` (nullable where not applicable).
     credit_lines : DataFrame
-        Every paid credit and clawback line with its participant, period and credited cents.
+        Every paid credit and clawback line with its participant, period, credited cents and
+        ``commission_cents``: its share of each component's payout in the period, allocated in
+        proportion to the line's credit by largest remainder, so a period's lines add up to
+        its component payouts exactly. A component payout that no line of the period carries
+        (a period with no credit for the component, e.g. when a gate opens later) is one row
+        of kind ``true-up`` with the component's id in ``measure``.
     excluded : DataFrame
         Credit lines and cancellations that pay nothing, with the reason.
     rounding_rule : str
@@ -127,6 +133,17 @@ class PayoutResult:
         rows = self.statements[self.statements["rep_id"] == rep_id]
         if period is not None:
             rows = rows[rows["period"] == period]
+        return dollars(rows)
+
+    def deals(self, rep_id: str, period: str) -> pd.DataFrame:
+        """The statement's drill-down: credit lines of one rep and period with what each paid.
+
+        ``commission`` is the line's share of its components' payouts in the period (see
+        :func:`~spm_models.incentives.money.allocate_cents`); the lines of a period, true-up
+        rows included, add up to the period's component payouts to the cent.
+        """
+        cl = self.credit_lines
+        rows = cl[(cl["rep_id"] == rep_id) & (cl["period"] == period)]
         return dollars(rows)
 
     def trace_for(self, rep_id: str, period: str) -> pd.DataFrame:
@@ -416,9 +433,10 @@ def compute_payouts(
     lines["month_abs"] = lines["date"].astype("datetime64[M]").astype(np.int64)
     lines["used"] = np.zeros(len(lines["src"]), dtype=bool)
     lines["spif"] = np.zeros(len(lines["src"]), dtype=np.int64)
+    lines["commission"] = np.zeros(len(lines["src"]), dtype=np.int64)
     lines["plan_id"] = part["plan_id"].to_numpy()[lines["p"]] if len(lines["p"]) else np.array([])
 
-    statements, components, traces = [], [], []
+    statements, components, traces, trueups = [], [], [], []
     for plan in plan_map.values():
         sel_p = part.index[part["plan_id"] == plan.id].to_numpy()
         if len(sel_p) == 0:
@@ -428,6 +446,7 @@ def compute_payouts(
         )
         statements.append(out["statements"])
         components.append(out["components"])
+        trueups.append(out["trueups"])
         if trace:
             traces.append(out["trace"])
 
@@ -463,8 +482,10 @@ def compute_payouts(
             "split_pct": take("split_pct"),
             "credited_cents": lines["cents"],
             "spif_cents": lines["spif"],
+            "commission_cents": lines["commission"],
         }
     )
+    credit_lines = _with_trueups(credit_lines, trueups)
     excluded = (
         pd.concat(excluded_parts, ignore_index=True)
         if excluded_parts
@@ -499,6 +520,27 @@ def compute_payouts(
         rounding_rule=ROUNDING_RULE or "",
         runtime_s=time.perf_counter() - t0,
     )
+
+
+def _with_trueups(credit_lines: pd.DataFrame, trueups: list[pd.DataFrame]) -> pd.DataFrame:
+    """Append the true-up rows, keeping the categorical columns categorical."""
+    extra = [t for t in trueups if len(t)]
+    kinds = ["credit", "clawback", "true-up"]
+    credit_lines["kind"] = credit_lines["kind"].cat.set_categories(kinds)
+    if not extra:
+        return credit_lines
+    add = pd.concat(extra, ignore_index=True)
+    out = pd.concat(
+        [credit_lines.astype({"plan_id": object, "period": object, "kind": object}), add],
+        ignore_index=True,
+    )
+    for col in ("plan_id", "period"):
+        out[col] = pd.Categorical(out[col], categories=sorted(out[col].unique()))
+    out["kind"] = pd.Categorical(out["kind"], categories=kinds)
+    out["credited_cents"] = out["credited_cents"].astype(np.int64)
+    out["spif_cents"] = out["spif_cents"].astype(np.int64)
+    out["commission_cents"] = out["commission_cents"].astype(np.int64)
+    return out
 
 
 def input_date_format(plans: Mapping[str, Plan], date_format: str | None = None) -> str | None:
@@ -698,6 +740,7 @@ def _run_plan(
     inputs_excl: dict[str, ComponentInputs] = {}
     claw_credit: dict[str, np.ndarray] = {}
     credit_rule_text: dict[str, str] = {}
+    measure_lines: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for m in plan.measures:
         mask = _filter_mask(
             attrs, src, m.credit.measures, m.credit.where, measure_codes, measure_cats
@@ -707,6 +750,7 @@ def _run_plan(
         mult = factor_units(m.credit.multiplier)
         if mult != FACTOR_SCALE:
             vals = mul_div(vals, mult)
+        measure_lines[m.id] = (mask, vals)
         monthly = np.bincount(key[mask], weights=vals, minlength=n_p * 12)
         monthly = np.rint(monthly).astype(np.int64).reshape(n_p, 12)
         cmask = mask & is_claw
@@ -745,6 +789,17 @@ def _run_plan(
     prev = np.concatenate([np.zeros((n_p, 1), dtype=np.int64), e_all[:, :-1]], axis=1)
     commission = e_excl - prev
     claw_comm = e_all - e_excl
+    period_of_line = lp * n_t + month // k
+    trueups = []
+    for o in out_all.components:
+        ye = o.earned.reshape(n_p, n_t)
+        change = ye - np.concatenate([np.zeros((n_p, 1), dtype=np.int64), ye[:, :-1]], axis=1)
+        mask, vals = measure_lines[o.measure.id]
+        share, rest = allocate_cents(period_of_line[mask], vals, change.ravel())
+        lines["commission"][in_plan[mask]] += share
+        g = np.flatnonzero(rest)
+        if len(g):
+            trueups.append((sel_p[g // n_t], g % n_t, o.measure.id, rest[g]))
 
     # SPIFs per line, paid in the period of the line.
     spif_credit = np.zeros((n_p, n_t), dtype=np.int64)
@@ -875,7 +930,39 @@ def _run_plan(
                 "e_all": e_all,
             },
         )
-    return {"statements": statements, "components": components, "trace": trace}
+    return {
+        "statements": statements,
+        "components": components,
+        "trace": trace,
+        "trueups": _trueup_rows(plan, part, trueups),
+    }
+
+
+def _trueup_rows(plan: Plan, part: pd.DataFrame, trueups: list) -> pd.DataFrame:
+    """Credit-line rows for component payouts that no credit line of the period carries."""
+    labels = np.array(_labels(plan), dtype=object)
+    k = plan.frequency.months
+    rows = []
+    for p, t, measure_id, cents in trueups:
+        ends = pd.to_datetime([f"{plan.year}-{(tt + 1) * k:02d}-01" for tt in t])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "deal_id": "",
+                    "rep_id": part["rep_id"].to_numpy()[p],
+                    "plan_id": plan.id,
+                    "kind": "true-up",
+                    "date": (ends + pd.offsets.MonthEnd(0)).to_numpy(),
+                    "period": labels[t],
+                    "measure": measure_id,
+                    "split_pct": np.nan,
+                    "credited_cents": 0,
+                    "spif_cents": 0,
+                    "commission_cents": cents,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
 def _annual_quota(plan: Plan, m, rows_asg: pd.DataFrame) -> np.ndarray:

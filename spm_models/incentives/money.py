@@ -176,3 +176,78 @@ ROUNDING_RULE = (
     "to the cent, and every statement figure is a sum of such steps, so statements add up "
     "exactly and each figure can be recomputed from its trace line."
 )
+
+
+def allocate_cents(
+    group: np.ndarray, weight: np.ndarray, total: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split each group's total over its members in proportion to their weights, exactly.
+
+    Largest-remainder rule: member ``i`` of group ``g`` first gets
+    ``floor(total[g] * weight[i] / W[g])`` cents (``W[g]`` the sum of the group's weights);
+    the cents left over go one each to the members with the largest remainders (ties: the
+    earlier member). The shares of a group then add up to its total to the cent. A group whose
+    weights sum to zero (or that has no members) keeps its total unallocated.
+
+    Parameters
+    ----------
+    group : ndarray of int64, shape (n,)
+        Group of each member, in ``range(len(total))``.
+    weight : ndarray of int64, shape (n,)
+        Weights (credited cents; may be negative, as clawback lines are).
+    total : ndarray of int64, shape (g,)
+        Amount per group, cents.
+
+    Returns
+    -------
+    share : ndarray of int64, shape (n,)
+        Each member's cents.
+    unallocated : ndarray of int64, shape (g,)
+        What could not be allocated (the total where the weights sum to zero, else 0).
+
+    Examples
+    --------
+    >>> share, rest = allocate_cents(np.array([0, 0, 0]), np.array([1, 1, 1]), np.array([100]))
+    >>> share.tolist(), rest.tolist()
+    ([34, 33, 33], [0])
+    """
+    group = np.asarray(group, dtype=np.int64)
+    weight = np.asarray(weight, dtype=np.int64)
+    total = np.asarray(total, dtype=np.int64)
+    n_g = len(total)
+    wsum = np.zeros(n_g, dtype=object if _big(weight, len(weight)) else np.int64)
+    np.add.at(wsum, group, weight.astype(wsum.dtype))
+    zero = wsum == 0
+    sign = np.where(np.asarray(wsum < 0, dtype=bool), -1, 1)
+    den = np.where(zero, 1, wsum * sign)[group]
+    p = (total * sign)[group]
+    use_obj = den.dtype == object or (
+        int(np.abs(total).max(initial=0)) * int(np.abs(weight).max(initial=0)) >= _INT64_SAFE
+    )
+    if use_obj:
+        num = p.astype(object) * weight.astype(object)
+        den = den.astype(object)
+    else:
+        num = p * weight
+    q = num // den
+    rem = num - q * den
+    q = q.astype(np.int64)
+    # Remainders compare within a group, where the denominator is common.
+    rem_key = np.asarray(rem, dtype=np.float64 if rem.dtype == object else np.int64)
+    left = total.copy()
+    np.subtract.at(left, group, q)
+    left = np.where(zero, 0, left)
+    order = np.lexsort((np.arange(len(group)), -rem_key, group))
+    g_sorted = group[order]
+    first = np.searchsorted(g_sorted, np.arange(n_g))
+    pos = np.arange(len(order)) - first[g_sorted]
+    extra = np.zeros(len(group), dtype=np.int64)
+    extra[order] = pos < left[g_sorted]
+    share = np.where(zero[group], 0, q + extra)
+    return share.astype(np.int64), np.where(zero, total, 0).astype(np.int64)
+
+
+def _big(values: np.ndarray, count: int) -> bool:
+    """Whether a sum of ``count`` of these values could leave the int64-safe range."""
+    top = int(np.abs(np.asarray(values, dtype=np.int64)).max(initial=0))
+    return top * max(count, 1) >= _INT64_SAFE
