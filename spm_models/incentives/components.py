@@ -16,12 +16,15 @@ import numpy as np
 from spm_models.incentives.money import FACTOR_SCALE, decimal_to_cents, factor_units, mul_div
 from spm_models.incentives.plan import Basis, Cap, Measure, PayoutType, Plan
 from spm_models.incentives.rates import (
+    ExactRates,
     TierEvaluation,
+    absolute_rates,
     attainment_units,
-    curve_value,
+    bcr_rates,
+    curve_payout,
     evaluate_rate_table,
-    reaches,
-    tier_starts_cents,
+    meets_level,
+    tier_starts,
 )
 
 
@@ -82,17 +85,19 @@ class PlanOutcome:
 
 
 def base_commission_rate(annual_target: np.ndarray, annual_quota: np.ndarray) -> np.ndarray:
-    """BCR = target incentive x weight / annual quota, units of 1e-8 (0 where no quota)."""
+    """BCR = target incentive x weight / annual quota, units of 1e-8, rounded for display.
+
+    Payouts use the exact fraction (:func:`tier_rates`), never this rounded value.
+    """
     return attainment_units(annual_target, annual_quota)
 
 
-def tier_rates(measure: Measure, annual_target: np.ndarray, annual_quota: np.ndarray) -> np.ndarray:
-    """Tier rates per row, units of 1e-8, shape (n, k) (absolute rates broadcast)."""
+def tier_rates(measure: Measure, annual_target: np.ndarray, annual_quota: np.ndarray) -> ExactRates:
+    """Tier rates per row as exact fractions (absolute rates broadcast)."""
     if measure.tiers[0].rate is not None:
-        return np.array([factor_units(t.rate) for t in measure.tiers], dtype=np.int64)[None, :]
+        return absolute_rates(np.array([factor_units(t.rate) for t in measure.tiers]))
     mult = np.array([factor_units(t.multiplier) for t in measure.tiers], dtype=np.int64)
-    bcr = base_commission_rate(annual_target, annual_quota)
-    return mul_div(bcr[:, None], mult[None, :])
+    return bcr_rates(mult, annual_target, annual_quota)
 
 
 def cap_cents(cap: Cap, annual_target: np.ndarray, year_fraction: np.ndarray) -> np.ndarray:
@@ -128,20 +133,20 @@ def evaluate_measure(
             ],
             dtype=np.int64,
         )
-        starts = tier_starts_cents(units, quota if measure.basis is Basis.ATTAINMENT else None)
+        starts = tier_starts(units, quota if measure.basis is Basis.ATTAINMENT else None)
         rates = tier_rates(measure, inputs.annual_target, inputs.annual_quota)
         tiers = evaluate_rate_table(credit, starts, rates, measure.method, measure.boundary)
         gross = tiers.total
     else:
         xs = np.array([factor_units(a) for a, _ in measure.curve], dtype=np.int64)
         ys = np.array([factor_units(p) for _, p in measure.curve], dtype=np.int64)
-        curve = curve_value(att, xs, ys, measure.boundary)
-        gross = mul_div(inputs.target, curve)
+        outcome = curve_payout(credit, quota, inputs.target, xs, ys, measure.boundary)
+        curve = outcome.value
+        gross = outcome.cents
     running = gross
     threshold_adj = np.zeros_like(gross)
     if measure.threshold is not None:
-        level = mul_div(quota, factor_units(measure.threshold))
-        met = reaches(credit, level, measure.boundary) & (quota > 0)
+        met = meets_level(credit, quota, factor_units(measure.threshold), measure.at_threshold)
         threshold_adj = np.where(met, 0, -running)
         running = running + threshold_adj
     gate_adj = np.zeros_like(gross)
@@ -194,8 +199,9 @@ def evaluate_plan(
         reached = None
         if m.gate is not None:
             g = inputs[m.gate.measure]
-            level = mul_div(g.quota, factor_units(m.gate.min_attainment))
-            reached = reaches(g.credit, level, m.boundary) & (g.quota > 0)
+            reached = meets_level(
+                g.credit, g.quota, factor_units(m.gate.min_attainment), m.at_threshold
+            )
         outcomes.append(evaluate_measure(m, inputs[m.id], year_fraction, gate_reached=reached))
     gross = np.sum([o.earned for o in outcomes], axis=0).astype(np.int64)
     adj = np.zeros_like(gross)

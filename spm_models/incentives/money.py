@@ -5,12 +5,16 @@ Rounding rule (applies everywhere in the incentives engine)
 - Money is held as integer **cents** (``int64``). Input amounts are converted to cents once, at
   the boundary: text and ``Decimal`` values exactly, floats by rounding ``amount * 100`` to the
   nearest cent (halves away from zero).
-- Rates, multipliers, weights, attainment and other factors are held as integers in units of
-  ``1e-8`` (:data:`FACTOR_SCALE`). Factors typed in a plan file may carry at most 8 decimals;
-  derived factors (a base commission rate, an interpolated rate, attainment) are rounded half away
-  from zero to 8 decimals.
-- Every calculation step's result is ``base_cents * factor / 1e8`` rounded **half away from
-  zero** to the cent. A statement's figures are sums of rounded steps, so they add up exactly and
+- Rates, multipliers, weights and levels typed in a plan file are held as integers in units of
+  ``1e-8`` (:data:`FACTOR_SCALE`; at most 8 decimals, or a percentage such as ``4%``).
+- Derived figures are exact fractions, never rounded before a step's result: attainment is
+  ``credit / quota``, a base commission rate ``target x weight / annual quota``, an attainment
+  tier start ``quota x start`` (possibly a fraction of a cent), an interpolated rate or curve
+  value the exact linear interpolation. Thresholds, gates, tier starts and curve points are
+  compared by cross-multiplying integers. Attainment and rates shown in the trace are rounded
+  to 8 decimals for display only.
+- Every calculation step's result (base x exact rate) is rounded once, **half away from
+  zero**, to the cent. A statement's figures are sums of rounded steps, so they add up exactly and
   each can be recomputed by hand from its trace line.
 
 Products are computed in ``int64`` when they provably fit and in Python integers otherwise, so no
@@ -171,10 +175,11 @@ def factor_to_decimal(units: int) -> Decimal:
 #: The rounding rule in one paragraph (written next to every set of statements).
 ROUNDING_RULE = (
     "Money is held as integer cents; input amounts are rounded to the cent once (halves away "
-    "from zero). Rates, multipliers and attainment are held to 8 decimals (derived ones rounded "
-    "half away from zero). Every calculation step (base x rate) is rounded half away from zero "
-    "to the cent, and every statement figure is a sum of such steps, so statements add up "
-    "exactly and each figure can be recomputed from its trace line."
+    "from zero). Attainment, base commission rates, tier starts and interpolated rates are "
+    "exact fractions (thresholds and curve points are compared exactly); rates and attainment "
+    "in the trace are shown to 8 decimals. Every calculation step (base x exact rate) is "
+    "rounded once, half away from zero, to the cent, and every statement figure is a sum of "
+    "such steps, so statements add up exactly."
 )
 
 
@@ -251,3 +256,50 @@ def _big(values: np.ndarray, count: int) -> bool:
     """Whether a sum of ``count`` of these values could leave the int64-safe range."""
     top = int(np.abs(np.asarray(values, dtype=np.int64)).max(initial=0))
     return top * max(count, 1) >= _INT64_SAFE
+
+
+def imul(*factors: np.ndarray | int) -> np.ndarray:
+    """Exact product of integer arrays: ``int64`` when it provably fits, Python ints otherwise.
+
+    Rational figures (an attainment ``credit / quota``, a base commission rate ``target /
+    quota``) are carried as numerator and denominator built with this, so nothing is rounded
+    before the single rounding to cents (:func:`round_ratio`).
+    """
+    out = np.asarray(factors[0])
+    for f in factors[1:]:
+        f = np.asarray(f)
+        if out.dtype == object or f.dtype == object:
+            out = out.astype(object) * f.astype(object)
+            continue
+        top = int(np.abs(out).max(initial=0)) * int(np.abs(f).max(initial=0))
+        if top < _INT64_SAFE:
+            out = out.astype(np.int64) * f.astype(np.int64)
+        else:
+            out = out.astype(object) * f.astype(object)
+    return out
+
+
+def iadd(a: np.ndarray, b: np.ndarray, sign: int = 1) -> np.ndarray:
+    """Exact ``a + sign * b`` of integer arrays (Python ints when either is, or when large)."""
+    a, b = np.asarray(a), np.asarray(b)
+    big = a.dtype == object or b.dtype == object
+    if not big:
+        top = int(np.abs(a).max(initial=0)) + int(np.abs(b).max(initial=0))
+        big = top >= _INT64_SAFE
+    if big:
+        a, b = a.astype(object), b.astype(object)
+    return a + b if sign > 0 else a - b
+
+
+def round_ratio(num: np.ndarray, den: np.ndarray | int) -> np.ndarray:
+    """``num / den`` rounded half away from zero to an integer (``den > 0``), as ``int64``."""
+    num, den = np.asarray(num), np.asarray(den)
+    if num.dtype == object or den.dtype == object:
+        return _DIV_ROUND_OBJ(num.astype(object), den.astype(object)).astype(np.int64)
+    return div_round(num, den)
+
+
+def compare(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sign of ``a - b`` for exact integer arrays (either may hold Python ints)."""
+    a, b = np.asarray(a), np.asarray(b)
+    return np.sign(iadd(a, b, -1)).astype(np.int64)

@@ -20,7 +20,7 @@ A plan file reads like the plan document a comp analyst writes. Example::
         quota_share: 0.7             # share of the assignment's annual_quota (default: weight)
         payout:
           type: commission           # commission: rate table on credited amount
-          method: marginal           # marginal | retroactive | interpolated
+          method: marginal           # marginal | retroactive | interpolated_rate
           basis: attainment          # tier starts as attainment (1.0 = quota) or amount (USD)
           on_boundary: higher_tier   # an amount exactly on a tier start belongs to the
                                      # higher tier (higher_tier) or the lower one (lower_tier)
@@ -73,13 +73,15 @@ class RateMethod(StrEnum):
 
     ``marginal`` (step): each slice of the amount is paid at its own tier's rate.
     ``retroactive`` (highest tier): the rate of the tier reached applies to the whole amount.
-    ``interpolated``: the rate rises linearly from one tier's rate at its start to the next
-    tier's rate at the next start (flat after the last start) and applies to the whole amount.
+    ``interpolated_rate``: the rate rises linearly from one tier's rate at its start to the
+    next tier's rate at the next start (flat after the last start) and applies to the whole
+    amount. The bare name ``interpolated`` is refused: vendors use it for different things
+    (Oracle's "interpolated" is a proportional amount per tier), so a plan must say which.
     """
 
     MARGINAL = "marginal"
     RETROACTIVE = "retroactive"
-    INTERPOLATED = "interpolated"
+    INTERPOLATED_RATE = "interpolated_rate"
 
 
 class Basis(StrEnum):
@@ -94,6 +96,13 @@ class Boundary(StrEnum):
 
     HIGHER_TIER = "higher_tier"
     LOWER_TIER = "lower_tier"
+
+
+class ThresholdRule(StrEnum):
+    """Whether attainment exactly on a threshold or gate level meets it (``met``) or not."""
+
+    MET = "met"
+    NOT_MET = "not_met"
 
 
 class Frequency(StrEnum):
@@ -176,6 +185,7 @@ class Measure:
     method: RateMethod = RateMethod.MARGINAL
     basis: Basis = Basis.ATTAINMENT
     boundary: Boundary = Boundary.HIGHER_TIER
+    at_threshold: ThresholdRule = ThresholdRule.MET
     tiers: tuple[Tier, ...] = ()
     curve: tuple[tuple[Decimal, Decimal], ...] = ()
     threshold: Decimal | None = None
@@ -389,9 +399,10 @@ class _Collector:
         money: bool = False,
     ) -> Decimal | None:
         try:
-            value = parse_decimal(raw)
+            value = parse_factor(raw) if factor else parse_decimal(raw)
         except ValueError:
-            self.add(full, f"must be a number; got {raw!r}")
+            how = " or a percentage such as '4%'" if factor else ""
+            self.add(full, f"must be a number{how}; got {raw!r}")
             return None
         if minimum is not None:
             if strict_min and value <= minimum:
@@ -446,6 +457,13 @@ class _Collector:
         except ValueError:
             self.add(full, f"must be a date YYYY-MM-DD; got {raw!r}")
             return dt.date(1970, 1, 1)
+
+
+def parse_factor(raw: Any) -> Decimal:
+    """A rate, multiplier or attainment: a number, or a percentage string (``'4%'`` = 0.04)."""
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        return parse_decimal(raw.strip()[:-1]) / 100
+    return parse_decimal(raw)
 
 
 def _read_cap(c: _Collector, raw: Any, where: str) -> Cap | None:
@@ -515,9 +533,31 @@ def _read_curve(c: _Collector, raw: Any, where: str) -> tuple[tuple[Decimal, Dec
         if a is not None and p is not None:
             points.append((a, p))
     for i in range(1, len(points)):
-        if points[i][0] <= points[i - 1][0]:
-            c.add(f"{where}[{i}].attainment", "must increase from point to point")
+        if points[i][0] < points[i - 1][0]:
+            c.add(f"{where}[{i}].attainment", "must not decrease from point to point")
+        elif i >= 2 and points[i][0] == points[i - 1][0] == points[i - 2][0]:
+            c.add(
+                f"{where}[{i}].attainment",
+                "a step is two points at one attainment (below and above it), not three",
+            )
     return tuple(points)
+
+
+def _read_boundary(c: _Collector, raw: Any, pw: str) -> tuple[Boundary, ThresholdRule]:
+    """``on_boundary``: one value for tiers and curve points, or one rule per kind.
+
+    ``higher_tier`` / ``lower_tier`` alone set the tier rule and the matching threshold rule
+    (``met`` / ``not_met``); ``{tiers: ..., thresholds: ...}`` sets them separately.
+    """
+    if raw is None:
+        return Boundary.HIGHER_TIER, ThresholdRule.MET
+    if isinstance(raw, Mapping):
+        c.unknown(raw, {"tiers", "thresholds"}, f"{pw}.on_boundary")
+        tiers = c.choice(raw, "tiers", f"{pw}.on_boundary", Boundary, Boundary.HIGHER_TIER)
+        thr = c.choice(raw, "thresholds", f"{pw}.on_boundary", ThresholdRule, ThresholdRule.MET)
+        return tiers, thr
+    tiers = c.choice({"on_boundary": raw}, "on_boundary", pw, Boundary, Boundary.HIGHER_TIER)
+    return tiers, ThresholdRule.MET if tiers is Boundary.HIGHER_TIER else ThresholdRule.NOT_MET
 
 
 def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | None:
@@ -549,9 +589,16 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
     pw = f"{where}.payout"
     c.unknown(pdata, _PAYOUT_KEYS, pw)
     ptype = c.choice(pdata, "type", pw, PayoutType, PayoutType.COMMISSION)
+    if pdata.get("method") == "interpolated":
+        c.add(
+            f"{pw}.method",
+            "'interpolated' is ambiguous: write 'interpolated_rate' (the rate interpolated "
+            "between tier starts, applied to the whole amount)",
+        )
+        pdata = {**pdata, "method": "interpolated_rate"}
     method = c.choice(pdata, "method", pw, RateMethod, RateMethod.MARGINAL)
     basis = c.choice(pdata, "basis", pw, Basis, Basis.ATTAINMENT)
-    boundary = c.choice(pdata, "on_boundary", pw, Boundary, Boundary.HIGHER_TIER)
+    boundary, at_threshold = _read_boundary(c, pdata.get("on_boundary"), pw)
     tiers: tuple[Tier, ...] = ()
     curve: tuple[tuple[Decimal, Decimal], ...] = ()
     if ptype is PayoutType.COMMISSION:
@@ -581,6 +628,7 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
         method=method,
         basis=basis,
         boundary=boundary,
+        at_threshold=at_threshold,
         tiers=tiers,
         curve=curve,
         threshold=threshold,
