@@ -197,11 +197,10 @@ def evaluate_plan(
     outcomes = []
     for m in plan.measures:
         reached = None
-        if m.gate is not None:
-            g = inputs[m.gate.measure]
-            reached = meets_level(
-                g.credit, g.quota, factor_units(m.gate.min_attainment), m.at_threshold
-            )
+        for gate in m.gates:
+            g = inputs[gate.measure]
+            met = meets_level(g.credit, g.quota, factor_units(gate.min_attainment), m.at_threshold)
+            reached = met if reached is None else reached & met
         outcomes.append(evaluate_measure(m, inputs[m.id], year_fraction, gate_reached=reached))
     gross = np.sum([o.earned for o in outcomes], axis=0).astype(np.int64)
     adj = np.zeros_like(gross)

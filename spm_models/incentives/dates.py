@@ -88,10 +88,10 @@ def parse_dates(raw: pd.Series, date_format: str | None = None) -> tuple[pd.Seri
     bad : Series of bool
         Cells that are not blank and do not match the format.
     """
-    blank = _blank(raw)
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         parsed = raw.astype("datetime64[ns]").dt.normalize()
         return parsed, pd.Series(False, index=raw.index)
+    blank = _blank(raw)
     directive = date_format_directive(date_format)
     text = _stripped(raw).where(~blank)
     parsed = pd.to_datetime(text, format=directive, exact=True, errors="coerce")

@@ -51,11 +51,14 @@ from spm_models.incentives.money import (
     factor_units,
     format_cents,
     format_factor,
+    imul,
     mul_div,
+    round_ratio,
     to_cents,
 )
 from spm_models.incentives.plan import (
     Basis,
+    Clawback,
     ClawbackMethod,
     DrawType,
     Plan,
@@ -420,15 +423,16 @@ def compute_payouts(
         "p": np.concatenate([line_p[valid], claw["p"]]),
         "date": np.concatenate([dates[valid], claw["date"]]),
         "gross": np.concatenate([credited[valid], credited[claw["src"]]]),
-        "factor": np.concatenate(
-            [np.full(len(valid), FACTOR_SCALE, dtype=np.int64), -claw["fraction"]]
-        ),
+        "num": np.concatenate([np.ones(len(valid), dtype=np.int64), -claw["num"]]),
+        "den": np.concatenate([np.ones(len(valid), dtype=np.int64), claw["den"]]),
         "is_claw": np.concatenate(
             [np.zeros(len(valid), dtype=bool), np.ones(len(claw["src"]), dtype=bool)]
         ),
     }
     lines["cents"] = np.where(
-        lines["is_claw"], mul_div(lines["gross"], lines["factor"]), lines["gross"]
+        lines["is_claw"],
+        round_ratio(imul(lines["gross"], lines["num"]), lines["den"]),
+        lines["gross"],
     )
     lines["month_abs"] = lines["date"].astype("datetime64[M]").astype(np.int64)
     lines["used"] = np.zeros(len(lines["src"]), dtype=bool)
@@ -605,7 +609,8 @@ def _clawback_lines(
         "src": np.zeros(0, dtype=np.int64),
         "p": np.zeros(0, dtype=np.int64),
         "date": np.zeros(0, dtype="datetime64[ns]"),
-        "fraction": np.zeros(0, dtype=np.int64),
+        "num": np.zeros(0, dtype=np.int64),
+        "den": np.ones(0, dtype=np.int64),
         "excluded": pd.DataFrame(),
     }
     if canc is None:
@@ -623,32 +628,28 @@ def _clawback_lines(
     p = line_p[src]
     days = ((cancel - dates[src]) // np.timedelta64(1, "D")).astype(np.int64)
     plan_ids = part["plan_id"].to_numpy()[p]
-    window = np.array(
-        [plans[x].clawback.window_days if plans[x].clawback else -1 for x in plan_ids],
-        dtype=np.int64,
-    )
-    prorated = np.array(
-        [
-            plans[x].clawback is not None and plans[x].clawback.method is ClawbackMethod.PRORATED
-            for x in plan_ids
-        ],
-        dtype=bool,
-    )
+    window = np.full(len(src), -1, dtype=np.int64)
+    num = np.zeros(len(src), dtype=np.int64)
+    den = np.ones(len(src), dtype=np.int64)
+    for pid in np.unique(plan_ids):
+        rule = plans[pid].clawback
+        if rule is None:
+            continue
+        sel = plan_ids == pid
+        window[sel] = rule.window_days
+        num[sel], den[sel] = clawback_share(rule, days[sel])
     in_window = (window >= 0) & (days <= window)
     on_plan = (cancel >= part["start"].to_numpy()[p]) & (cancel <= part["end"].to_numpy()[p])
-    fraction = np.where(
-        prorated,
-        FACTOR_SCALE - div_round(days * FACTOR_SCALE, np.maximum(window, 1)),
-        FACTOR_SCALE,
-    )
-    ok = in_window & on_plan & (fraction > 0)
+    ok = in_window & on_plan & (num > 0)
     reasons = np.where(
         window < 0,
         "plan has no clawback rule",
         np.where(
             ~in_window,
             "cancelled after the clawback window",
-            np.where(~on_plan, "cancelled outside the rep's time on the plan", "prorated to zero"),
+            np.where(
+                ~on_plan, "cancelled outside the rep's time on the plan", "reversed share is zero"
+            ),
         ),
     )
     ex = cr.iloc[src[~ok]][["deal_id", "rep_id", "date", "measure", "amount"]].copy()
@@ -658,9 +659,42 @@ def _clawback_lines(
         "src": src[ok],
         "p": p[ok],
         "date": cancel[ok],
-        "fraction": fraction[ok].astype(np.int64),
+        "num": num[ok],
+        "den": den[ok],
         "excluded": ex.reset_index(drop=True),
     }
+
+
+def clawback_share(rule: Clawback, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Share of a cancelled deal's credit that is reversed, as exact ``num / den`` per deal.
+
+    Parameters
+    ----------
+    rule : Clawback
+    days : ndarray of int64
+        Days from the credit date to the cancellation (0 = cancelled the same day).
+
+    Returns
+    -------
+    num, den : ndarray of int64
+        ``full``: 1/1; ``prorated``: ``(window - days) / window``; ``percent``: the percentage;
+        ``schedule``: the first step whose ``up_to_days`` is at least ``days`` (0 beyond the
+        last step). Deals cancelled after the window get 0.
+    """
+    days = np.asarray(days, dtype=np.int64)
+    ones = np.ones(len(days), dtype=np.int64)
+    if rule.method is ClawbackMethod.FULL:
+        num, den = ones.copy(), ones
+    elif rule.method is ClawbackMethod.PRORATED:
+        num, den = rule.window_days - days, ones * rule.window_days
+    elif rule.method is ClawbackMethod.PERCENT:
+        num, den = ones * factor_units(rule.percent), ones * FACTOR_SCALE
+    else:
+        limits = np.array([d for d, _ in rule.schedule], dtype=np.int64)
+        shares = np.array([factor_units(v) for _, v in rule.schedule] + [0], dtype=np.int64)
+        num, den = shares[np.searchsorted(limits, days, side="left")], ones * FACTOR_SCALE
+    num = np.where(days <= rule.window_days, np.maximum(num, 0), 0)
+    return num.astype(np.int64), den.astype(np.int64)
 
 
 def _period_of(plan: Plan, month: np.ndarray) -> np.ndarray:
@@ -810,7 +844,8 @@ def _run_plan(
         np.int64
     )
     gross = lines["gross"][in_plan]
-    factor = lines["factor"][in_plan]
+    claw_num = lines["num"][in_plan]
+    claw_den = lines["den"][in_plan]
     for s in plan.spifs:
         mask = _filter_mask(attrs, src, s.measures, s.where, measure_codes, measure_cats)
         mask &= (orig_dates >= np.datetime64(s.start)) & (orig_dates <= np.datetime64(s.end))
@@ -819,7 +854,8 @@ def _run_plan(
             value = mul_div(np.full(mask.sum(), decimal_to_cents(s.amount)), split_units[mask])
         else:
             value = mul_div(gross[mask], factor_units(s.rate))
-        value = np.where(is_claw[mask], mul_div(value, factor[mask]), value)
+        reversed_value = round_ratio(imul(value, claw_num[mask]), claw_den[mask])
+        value = np.where(is_claw[mask], reversed_value, value)
         np.add.at(lines["spif"], in_plan[mask], value)
         per = np.bincount(key[mask], weights=value, minlength=n_p * 12)
         pos = ~is_claw[mask]
@@ -1083,12 +1119,15 @@ def _build_trace(
                 result=o.threshold_adj,
                 when=o.threshold_adj != 0,
             )
-        if m.gate is not None:
+        if m.gates:
+            held = " and ".join(
+                f"{g.measure} attainment reaches {g.min_attainment}" for g in m.gates
+            )
             add(
                 s + 1,
                 m.id,
                 "gate",
-                f"pays only if {m.gate.measure} attainment reaches {m.gate.min_attainment}",
+                f"pays only if {held}",
                 result=o.gate_adj,
                 when=o.gate_adj != 0,
             )

@@ -295,8 +295,23 @@ def round_ratio(num: np.ndarray, den: np.ndarray | int) -> np.ndarray:
     """``num / den`` rounded half away from zero to an integer (``den > 0``), as ``int64``."""
     num, den = np.asarray(num), np.asarray(den)
     if num.dtype == object or den.dtype == object:
-        return _DIV_ROUND_OBJ(num.astype(object), den.astype(object)).astype(np.int64)
+        num, den = num.astype(object), den.astype(object)
+        mag = np.abs(num)
+        q = mag // den
+        q = q + (2 * (mag - q * den) >= den)
+        return np.where(num < 0, -q, q).astype(np.int64)
     return div_round(num, den)
+
+
+def reduce_units(units: np.ndarray | list[int]) -> tuple[np.ndarray, int]:
+    """Factors in units of 1e-8 as integers over their smallest common denominator.
+
+    ``[0, 0.5, 1.5]`` (units ``[0, 50000000, 150000000]``) becomes ``([0, 1, 3], 2)``, so
+    exact products stay small enough for ``int64``.
+    """
+    arr = np.asarray(units, dtype=np.int64)
+    g = int(np.gcd.reduce(np.append(np.abs(arr), FACTOR_SCALE)))
+    return arr // g, FACTOR_SCALE // g
 
 
 def compare(a: np.ndarray, b: np.ndarray) -> np.ndarray:

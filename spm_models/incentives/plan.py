@@ -126,10 +126,13 @@ class DrawType(StrEnum):
 
 class ClawbackMethod(StrEnum):
     """``full``: a cancelled deal's credit is reversed entirely; ``prorated``: the reversed share
-    is ``1 - days_live / window_days``."""
+    is ``1 - days_live / window_days``; ``percent``: a fixed share (``percent``) within the
+    window; ``schedule``: a share by deal age (``schedule``)."""
 
     FULL = "full"
     PRORATED = "prorated"
+    PERCENT = "percent"
+    SCHEDULE = "schedule"
 
 
 @dataclass(frozen=True)
@@ -189,10 +192,15 @@ class Measure:
     tiers: tuple[Tier, ...] = ()
     curve: tuple[tuple[Decimal, Decimal], ...] = ()
     threshold: Decimal | None = None
-    gate: Gate | None = None
+    gates: tuple[Gate, ...] = ()
     cap: Cap | None = None
     quota: Decimal | None = None
     quota_share: Decimal | None = None
+
+    @property
+    def gate(self) -> Gate | None:
+        """The first gate (``None`` without gates); :attr:`gates` holds them all."""
+        return self.gates[0] if self.gates else None
 
 
 @dataclass(frozen=True)
@@ -206,10 +214,17 @@ class Draw:
 
 @dataclass(frozen=True)
 class Clawback:
-    """Reverse credit for deals cancelled within ``window_days`` of their credit date."""
+    """Reverse credit for deals cancelled within ``window_days`` of their credit date.
+
+    ``schedule`` holds ``(up_to_days, share)`` steps in increasing days: a deal cancelled at
+    most ``up_to_days`` days after its credit date has that share reversed (the first step
+    that holds); ``window_days`` is then the last step's days.
+    """
 
     window_days: int
     method: ClawbackMethod = ClawbackMethod.FULL
+    percent: Decimal | None = None
+    schedule: tuple[tuple[int, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -320,6 +335,7 @@ _PAYOUT_KEYS = {
     "curve",
     "threshold",
     "gate",
+    "gates",
     "cap",
 }
 
@@ -543,6 +559,70 @@ def _read_curve(c: _Collector, raw: Any, where: str) -> tuple[tuple[Decimal, Dec
     return tuple(points)
 
 
+def _days(c: _Collector, raw: Any, full: str) -> int:
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw < 1:
+        c.add(full, f"must be a whole number of days >= 1; got {raw!r}")
+        return 1
+    return raw
+
+
+def _read_clawback(c: _Collector, d: dict) -> Clawback:
+    """``clawback``: window and method, a fixed percentage, or a schedule by deal age."""
+    c.unknown(d, {"window_days", "method", "percent", "schedule"}, "clawback")
+    default = ClawbackMethod.SCHEDULE if "schedule" in d else ClawbackMethod.FULL
+    method = c.choice(d, "method", "clawback", ClawbackMethod, default)
+    if method is not ClawbackMethod.SCHEDULE:
+        window = _days(c, d.get("window_days"), "clawback.window_days")
+        percent = None
+        if method is ClawbackMethod.PERCENT:
+            percent = c.number(d, "percent", "clawback", minimum=0, maximum=1, factor=True)
+        elif "percent" in d:
+            c.add("clawback.percent", "applies to method 'percent' only")
+        if "schedule" in d:
+            c.add("clawback.schedule", "applies to method 'schedule' only")
+        return Clawback(window, method, percent)
+    raw = d.get("schedule")
+    if not isinstance(raw, list) or not raw:
+        c.add("clawback.schedule", f"must be a non-empty list of steps; got {raw!r}")
+        raw = []
+    steps: list[tuple[int, Decimal]] = []
+    for i, item in enumerate(raw):
+        full = f"clawback.schedule[{i}]"
+        step = c.mapping(item, full)
+        c.unknown(step, {"up_to_days", "percent"}, full)
+        days = _days(c, step.get("up_to_days"), f"{full}.up_to_days")
+        share = c.number(step, "percent", full, minimum=0, maximum=1, factor=True)
+        if steps and days <= steps[-1][0]:
+            c.add(f"{full}.up_to_days", f"must be greater than {steps[-1][0]}; got {days}")
+        steps.append((days, share if share is not None else Decimal(0)))
+    if "window_days" in d:
+        c.add("clawback.window_days", "is the schedule's last up_to_days; do not give both")
+    return Clawback(steps[-1][0] if steps else 1, method, None, tuple(steps))
+
+
+def _read_gates(c: _Collector, pdata: Mapping, pw: str) -> tuple[Gate, ...]:
+    """``gate: {measure, min_attainment}`` or ``gates: [...]`` (all must hold)."""
+    if "gate" in pdata and "gates" in pdata:
+        c.add(f"{pw}.gates", "give either 'gate' or 'gates', not both")
+    items: list[tuple[str, Any]] = []
+    if "gate" in pdata:
+        items.append((f"{pw}.gate", pdata["gate"]))
+    if "gates" in pdata:
+        raw = pdata["gates"]
+        if not isinstance(raw, list) or not raw:
+            c.add(f"{pw}.gates", f"must be a non-empty list of gates; got {raw!r}")
+            raw = []
+        items += [(f"{pw}.gates[{i}]", g) for i, g in enumerate(raw)]
+    gates = []
+    for full, raw in items:
+        gdata = c.mapping(raw, full)
+        c.unknown(gdata, {"measure", "min_attainment"}, full)
+        gm = c.text(gdata, "measure", full)
+        ga = c.number(gdata, "min_attainment", full, minimum=0, factor=True)
+        gates.append(Gate(gm, ga or Decimal(0)))
+    return tuple(gates)
+
+
 def _read_boundary(c: _Collector, raw: Any, pw: str) -> tuple[Boundary, ThresholdRule]:
     """``on_boundary``: one value for tiers and curve points, or one rule per kind.
 
@@ -611,13 +691,7 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
             if key in pdata:
                 c.add(f"{pw}.{key}", "applies to type 'commission' only; a bonus uses 'curve'")
     threshold = c.number(pdata, "threshold", pw, required=False, minimum=0, factor=True)
-    gate = None
-    if "gate" in pdata:
-        gdata = c.mapping(pdata["gate"], f"{pw}.gate")
-        c.unknown(gdata, {"measure", "min_attainment"}, f"{pw}.gate")
-        gm = c.text(gdata, "measure", f"{pw}.gate")
-        ga = c.number(gdata, "min_attainment", f"{pw}.gate", minimum=0, factor=True)
-        gate = Gate(gm, ga or Decimal(0))
+    gates = _read_gates(c, pdata, pw)
     cap = _read_cap(c, pdata.get("cap"), f"{pw}.cap")
     return Measure(
         id=mid,
@@ -632,7 +706,7 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
         tiers=tiers,
         curve=curve,
         threshold=threshold,
-        gate=gate,
+        gates=gates,
         cap=cap,
         quota=quota,
         quota_share=share,
@@ -706,14 +780,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         draw = Draw(dtype, amount or Decimal(0), months)
     clawback = None
     if data.get("clawback") is not None:
-        d = c.mapping(data["clawback"], "clawback")
-        c.unknown(d, {"window_days", "method"}, "clawback")
-        window = d.get("window_days")
-        if not isinstance(window, int) or isinstance(window, bool) or window < 1:
-            c.add("clawback.window_days", f"must be a whole number of days >= 1; got {window!r}")
-            window = 1
-        method = c.choice(d, "method", "clawback", ClawbackMethod, ClawbackMethod.FULL)
-        clawback = Clawback(window, method)
+        clawback = _read_clawback(c, c.mapping(data["clawback"], "clawback"))
 
     measures: list[Measure] = []
     raw_measures = data.get("measures")
@@ -730,11 +797,12 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         if total != 1:
             c.add("measures", f"weights must sum to 1; got {total}")
     for m in measures:
-        if m.gate is not None and m.gate.measure not in ids:
-            c.add(
-                f"measures ({m.id}).payout.gate.measure",
-                f"names unknown measure {m.gate.measure!r}",
-            )
+        for g in m.gates:
+            if g.measure not in ids:
+                c.add(
+                    f"measures ({m.id}).payout.gate.measure",
+                    f"names unknown measure {g.measure!r}",
+                )
 
     spifs: list[Spif] = []
     raw_spifs = data.get("spifs", []) or []
@@ -938,10 +1006,9 @@ def describe_plan(plan: Plan) -> str:
         extras = []
         if m.threshold is not None:
             extras.append(f"nothing below {float(m.threshold) * 100:g}% attainment")
-        if m.gate is not None:
+        for g in m.gates:
             extras.append(
-                f"only if {m.gate.measure} reaches {float(m.gate.min_attainment) * 100:g}% "
-                "attainment"
+                f"only if {g.measure} reaches {float(g.min_attainment) * 100:g}% attainment"
             )
         if m.cap is not None:
             extras.append(

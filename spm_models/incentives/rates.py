@@ -21,6 +21,7 @@ from spm_models.incentives.money import (
     iadd,
     imul,
     mul_div,
+    reduce_units,
     round_ratio,
 )
 from spm_models.incentives.plan import Boundary, RateMethod, ThresholdRule
@@ -71,7 +72,8 @@ class ExactRates:
 
 def absolute_rates(units: np.ndarray) -> ExactRates:
     """Rates typed in the plan (units of 1e-8), exact."""
-    return ExactRates(np.asarray(units, dtype=np.int64)[None, :], np.array([[FACTOR_SCALE]]))
+    nums, den = reduce_units(units)
+    return ExactRates(nums[None, :], np.array([[den]], dtype=np.int64))
 
 
 def bcr_rates(multipliers: np.ndarray, annual_target: np.ndarray, annual_quota: np.ndarray):
@@ -79,11 +81,11 @@ def bcr_rates(multipliers: np.ndarray, annual_target: np.ndarray, annual_quota: 
 
     Rows without a quota get rate 0.
     """
-    mult = np.asarray(multipliers, dtype=np.int64)[None, :]
+    mult, scale = reduce_units(multipliers)
     quota = np.asarray(annual_quota, dtype=np.int64)
     target = np.where(quota > 0, np.asarray(annual_target, dtype=np.int64), 0)
-    num = imul(target[:, None], mult)
-    den = imul(np.where(quota > 0, quota, 1)[:, None], FACTOR_SCALE)
+    num = imul(target[:, None], mult[None, :])
+    den = imul(np.where(quota > 0, quota, 1)[:, None], scale)
     return ExactRates(num, den)
 
 
@@ -113,7 +115,8 @@ def tier_starts(starts: np.ndarray, quota_cents: np.ndarray | None) -> TierStart
     if quota_cents is None:
         return TierStarts(starts[None, :], 1)
     quota = np.asarray(quota_cents, dtype=np.int64)[:, None]
-    return TierStarts(imul(quota, starts[None, :]), FACTOR_SCALE)
+    nums, den = reduce_units(starts)
+    return TierStarts(imul(quota, nums[None, :]), den)
 
 
 def tier_starts_cents(starts: np.ndarray, quota_cents: np.ndarray | None) -> np.ndarray:
@@ -138,7 +141,8 @@ def meets_level(
     """
     credit = np.asarray(credit, dtype=np.int64)
     quota = np.asarray(quota, dtype=np.int64)
-    diff = compare(imul(credit, FACTOR_SCALE), imul(quota, level_units))
+    (num,), den = reduce_units([level_units])
+    diff = compare(imul(credit, den), imul(quota, num))
     met = diff >= 0 if rule is ThresholdRule.MET else diff > 0
     return met & (quota > 0)
 
@@ -264,12 +268,12 @@ def curve_payout(
     credit = np.asarray(credit, dtype=np.int64)
     quota = np.asarray(quota, dtype=np.int64)
     target = np.asarray(target, dtype=np.int64)
-    xs = np.asarray(points_att, dtype=np.int64)
-    ys = np.asarray(points_pay, dtype=np.int64)
+    xs, dx_den = reduce_units(points_att)
+    ys, dy_den = reduce_units(points_pay)
     k = len(xs)
     has = quota > 0
     q = np.where(has, quota, 1)[:, None]
-    cs = imul(np.where(has, credit, 0)[:, None], FACTOR_SCALE)
+    cs = imul(np.where(has, credit, 0)[:, None], dx_den)
     xq = imul(q, xs[None, :])
     j = reaches(cs, xq, boundary).sum(axis=1) - 1
     below = j < 0
@@ -280,10 +284,11 @@ def curve_payout(
     dy = np.where(last, 0, ys[nxt] - ys[jc])[:, None]
     rows = np.arange(len(credit))
     moved = iadd(cs, xq[rows, jc][:, None], -1)
+    # value = (ys[j] * dx * q + moved * dy) / (dy_den * dx * q): exact linear interpolation
     value_num = iadd(imul(ys[jc][:, None], dx, q), imul(moved, dy))
-    value_den = imul(dx, q)
-    cents = round_ratio(imul(target[:, None], value_num), imul(value_den, FACTOR_SCALE))[:, 0]
-    value = round_ratio(value_num, value_den)[:, 0]
+    value_den = imul(dx, q, dy_den)
+    cents = round_ratio(imul(target[:, None], value_num), value_den)[:, 0]
+    value = round_ratio(imul(value_num, FACTOR_SCALE), value_den)[:, 0]
     return CurveOutcome(np.where(below, 0, cents), np.where(below, 0, value))
 
 
