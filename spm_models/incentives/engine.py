@@ -934,8 +934,14 @@ def _run_plan(
                     "period": labels[ti_idx],
                     "measure": o.measure.id,
                     "ytd_credit_cents": o.credit.reshape(n_p, n_t)[pi, ti_idx],
-                    "ytd_quota_cents": o.quota.reshape(n_p, n_t)[pi, ti_idx],
-                    "attainment_units": o.attainment.reshape(n_p, n_t)[pi, ti_idx],
+                    "ytd_quota_cents": _nullable(
+                        o.quota.reshape(n_p, n_t)[pi, ti_idx],
+                        o.quota.reshape(n_p, n_t)[pi, ti_idx] > 0,
+                    ),
+                    "attainment_units": _nullable(
+                        o.attainment.reshape(n_p, n_t)[pi, ti_idx],
+                        o.quota.reshape(n_p, n_t)[pi, ti_idx] > 0,
+                    ),
                     "ytd_earned_cents": ye[pi, ti_idx],
                     "period_earned_cents": (ye - yprev)[pi, ti_idx],
                 }
@@ -1017,7 +1023,8 @@ def _annual_quota(plan: Plan, m, rows_asg: pd.DataFrame) -> np.ndarray:
         out[has] = mul_div(to_cents(v[has]), share)
     if m.quota is not None:
         out[out < 0] = decimal_to_cents(m.quota)
-    return out
+    # A measure that needs no quota (amount-basis rates) may have none: 0 = no quota.
+    return np.maximum(out, 0)
 
 
 def _build_trace(
@@ -1065,14 +1072,24 @@ def _build_trace(
     for o in out.components:
         m = o.measure
         add(seq, m.id, "ytd_credit", credit_rule_text[m.id], result=o.credit)
+        has_quota = o.quota > 0
         add(
             seq + 1,
             m.id,
             "ytd_quota",
             "annual quota by month x ramp x share of month on plan",
             result=o.quota,
+            when=has_quota,
         )
-        add(seq + 2, m.id, "attainment", "ytd credit / ytd quota", base=o.credit, rate=o.attainment)
+        add(
+            seq + 2,
+            m.id,
+            "attainment",
+            "ytd credit / ytd quota",
+            base=o.credit,
+            rate=o.attainment,
+            when=has_quota,
+        )
         s = seq + 3
         if o.tiers is not None:
             for j, tier in enumerate(m.tiers):

@@ -205,7 +205,7 @@ def validate_assignments(
         for m in plan.measures:
             col = f"quota_{m.id}"
             has = has_annual | (df[col].notna().to_numpy() if col in df.columns else False)
-            if m.quota is None:
+            if m.quota is None and plan.needs_quota(m.id):
                 _flag(
                     problems,
                     df,

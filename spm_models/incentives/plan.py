@@ -297,6 +297,23 @@ class Plan:
         variable = self.target_incentive / self.ote
         return 1 - variable, variable
 
+    def needs_quota(self, measure_id: str) -> bool:
+        """Whether a measure's payout depends on its quota.
+
+        A commission on amount-basis tiers with absolute rates, no threshold and no other
+        component gated on it pays the same whatever the quota: it needs none, and its trace
+        shows no quota or attainment lines.
+        """
+        m = self.measure(measure_id)
+        gated_on = any(g.measure == measure_id for other in self.measures for g in other.gates)
+        return (
+            m.payout_type is PayoutType.BONUS
+            or m.basis is Basis.ATTAINMENT
+            or any(t.multiplier is not None for t in m.tiers)
+            or m.threshold is not None
+            or gated_on
+        )
+
     def measure(self, measure_id: str) -> Measure:
         """Return the measure called ``measure_id``."""
         for m in self.measures:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from spm_models.errors import InputDataError
@@ -106,3 +107,25 @@ def test_gate_and_gates_together_are_refused() -> None:
     )
     with pytest.raises(InputDataError, match="give either 'gate' or 'gates', not both"):
         make_plan([m])
+
+
+def test_amount_basis_plan_needs_no_quota_and_shows_none() -> None:
+    """8% of every dollar, amount-basis tiers, no quota anywhere: $1,000 in March pays 80.00;
+    the trace has credit, tier and earnings lines but no quota or attainment line, and the
+    component table leaves quota and attainment empty."""
+    plan = make_plan([commission_measure([{"from": 0, "rate": "8%"}], quota=None)])
+    res = compute_payouts(plan, frame([assignment()]), frame([credit("D1", "1000", "2027-03-10")]))
+    row = comp(res, "R1", "2027-03", "new")
+    assert usd(row["ytd_earned_cents"]) == Decimal("80.00")
+    assert row["ytd_quota_cents"] is pd.NA and row["attainment_units"] is pd.NA
+    steps = set(res.trace.loc[res.trace["period"] == "2027-03", "step"])
+    assert {"ytd_credit", "tier_1", "ytd_earned"} <= steps
+    assert not {"ytd_quota", "attainment"} & steps
+
+
+def test_attainment_plan_still_requires_a_quota() -> None:
+    plan = make_plan(
+        [commission_measure([{"from": 0, "rate": "8%"}], quota=None, basis="attainment")]
+    )
+    with pytest.raises(InputDataError, match="has no quota for measure 'new'"):
+        compute_payouts(plan, frame([assignment()]), frame([credit("D1", "1000", "2027-03-10")]))

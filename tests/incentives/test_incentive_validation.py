@@ -172,7 +172,10 @@ def test_assignment_errors() -> None:
 
 
 def test_a_measure_without_any_quota_is_an_error() -> None:
-    plan = make_plan([commission_measure([{"from": 0, "rate": 0.1}], quota=None)])
+    """A measure whose payout depends on its quota (attainment-basis tiers) must have one."""
+    plan = make_plan(
+        [commission_measure([{"from": 0, "rate": 0.1}], quota=None, basis="attainment")]
+    )
     with pytest.raises(
         InputDataError, match="has no quota for measure 'new' of plan 'p': give column 'quota_new'"
     ):
