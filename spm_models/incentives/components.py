@@ -45,6 +45,9 @@ class ComponentInputs:
         Full-year target incentive x weight, cents (for the base commission rate).
     annual_quota : ndarray of int64
         Full-year quota, cents (for the base commission rate).
+    gross : ndarray of int64, optional
+        For a measure evaluated per transaction: the year-to-date sum of the rate table's
+        result on each credit line, cents (the table is then not applied to ``credit``).
     """
 
     credit: np.ndarray
@@ -52,6 +55,7 @@ class ComponentInputs:
     target: np.ndarray
     annual_target: np.ndarray
     annual_quota: np.ndarray
+    gross: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,9 @@ def evaluate_measure(
     att = attainment_units(credit, quota)
     tiers = None
     curve = None
-    if measure.payout_type is PayoutType.COMMISSION:
+    if measure.per_transaction and inputs.gross is not None:
+        gross = np.asarray(inputs.gross, dtype=np.int64)
+    elif measure.payout_type is PayoutType.COMMISSION:
         units = np.array(
             [
                 factor_units(t.start) if measure.basis is Basis.ATTAINMENT else int(t.start * 100)
@@ -174,6 +180,14 @@ def evaluate_measure(
         cap=cap,
         earned=running,
     )
+
+
+def per_line_commission(measure: Measure, amounts: np.ndarray) -> np.ndarray:
+    """A per-transaction rate table applied to each line's amount on its own, cents."""
+    units = np.array([int(t.start * 100) for t in measure.tiers], dtype=np.int64)
+    rates = absolute_rates(np.array([factor_units(t.rate) for t in measure.tiers]))
+    starts = tier_starts(units, None)
+    return evaluate_rate_table(amounts, starts, rates, measure.method, measure.boundary).total
 
 
 def evaluate_plan(

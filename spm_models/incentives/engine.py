@@ -33,7 +33,12 @@ import numpy as np
 import pandas as pd
 
 from spm_models.errors import InputDataError
-from spm_models.incentives.components import ComponentInputs, PlanOutcome, evaluate_plan
+from spm_models.incentives.components import (
+    ComponentInputs,
+    PlanOutcome,
+    evaluate_plan,
+    per_line_commission,
+)
 from spm_models.incentives.inputs import (
     check_measures,
     deal_index,
@@ -665,6 +670,17 @@ def _clawback_lines(
     }
 
 
+def _per_transaction(m, lines, in_plan, mask, is_claw, mult) -> np.ndarray:
+    """Each line's own rate-table result; a clawback line reverses its share of the deal's."""
+    sel = in_plan[mask]
+    credited = lines["gross"][sel]
+    if mult != FACTOR_SCALE:
+        credited = mul_div(credited, mult)
+    own = per_line_commission(m, credited)
+    reversed_own = round_ratio(imul(own, lines["num"][sel]), lines["den"][sel])
+    return np.where(is_claw[mask], reversed_own, own)
+
+
 def clawback_share(rule: Clawback, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Share of a cancelled deal's credit that is reversed, as exact ``num / den`` per deal.
 
@@ -785,6 +801,10 @@ def _run_plan(
         if mult != FACTOR_SCALE:
             vals = mul_div(vals, mult)
         measure_lines[m.id] = (mask, vals)
+        per_line = None
+        if m.per_transaction:
+            per_line = _per_transaction(m, lines, in_plan, mask, is_claw, mult)
+            measure_lines[m.id] = (mask, per_line)
         monthly = np.bincount(key[mask], weights=vals, minlength=n_p * 12)
         monthly = np.rint(monthly).astype(np.int64).reshape(n_p, 12)
         cmask = mask & is_claw
@@ -806,8 +826,18 @@ def _run_plan(
             "annual_target": rep(ti_w, n_t),
             "annual_quota": rep(annual_quota, n_t),
         }
-        inputs_all[m.id] = ComponentInputs(credit=c_all.ravel(), **common)
-        inputs_excl[m.id] = ComponentInputs(credit=(c_all - c_claw).ravel(), **common)
+        g_all = g_excl = None
+        if per_line is not None:
+            g_month = np.bincount(key[mask], weights=per_line, minlength=n_p * 12)
+            g_month = np.rint(g_month).astype(np.int64).reshape(n_p, 12)
+            claw_part = np.where(is_claw[mask], per_line, 0)
+            g_claw = np.bincount(key[mask], weights=claw_part, minlength=n_p * 12)
+            g_claw = period_sum(np.rint(g_claw).astype(np.int64).reshape(n_p, 12))
+            g_all = ytd(g_month)
+            g_excl = (g_all - g_claw).ravel()
+            g_all = g_all.ravel()
+        inputs_all[m.id] = ComponentInputs(credit=c_all.ravel(), gross=g_all, **common)
+        inputs_excl[m.id] = ComponentInputs(credit=(c_all - c_claw).ravel(), gross=g_excl, **common)
         where = "".join(f"; {c} in {list(v)}" for c, v in m.credit.where)
         times = f" x {m.credit.multiplier}" if mult != FACTOR_SCALE else ""
         credit_rule_text[m.id] = (
@@ -1091,7 +1121,17 @@ def _build_trace(
             when=has_quota,
         )
         s = seq + 3
-        if o.tiers is not None:
+        if m.per_transaction:
+            add(
+                s,
+                m.id,
+                "per_transaction",
+                f"{m.method} rate table applied to each credit line on its own, summed",
+                base=o.credit,
+                result=o.gross,
+            )
+            s += len(m.tiers)
+        elif o.tiers is not None:
             for j, tier in enumerate(m.tiers):
                 start = (
                     f"{_pct(factor_units(tier.start))} of quota"

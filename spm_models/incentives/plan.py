@@ -189,6 +189,7 @@ class Measure:
     basis: Basis = Basis.ATTAINMENT
     boundary: Boundary = Boundary.HIGHER_TIER
     at_threshold: ThresholdRule = ThresholdRule.MET
+    per_transaction: bool = False
     tiers: tuple[Tier, ...] = ()
     curve: tuple[tuple[Decimal, Decimal], ...] = ()
     threshold: Decimal | None = None
@@ -354,6 +355,7 @@ _PAYOUT_KEYS = {
     "gate",
     "gates",
     "cap",
+    "evaluate",
 }
 
 
@@ -617,6 +619,28 @@ def _read_clawback(c: _Collector, d: dict) -> Clawback:
     return Clawback(steps[-1][0] if steps else 1, method, None, tuple(steps))
 
 
+def _read_evaluate(
+    c: _Collector, pdata: Mapping, pw: str, ptype: PayoutType, basis: Basis, tiers: tuple
+) -> bool:
+    """``evaluate``: ``year_to_date`` (default) or ``per_transaction``.
+
+    Per transaction, the rate table is applied to each credit line's amount on its own (the
+    line's tiers start from zero), and the results are summed; it needs dollar tiers with
+    absolute rates, since a quota or a base commission rate has no meaning for one deal.
+    """
+    raw = pdata.get("evaluate", "year_to_date")
+    if raw not in ("year_to_date", "per_transaction"):
+        c.add(f"{pw}.evaluate", f"must be one of year_to_date, per_transaction; got {raw!r}")
+        return False
+    if raw == "year_to_date":
+        return False
+    if ptype is not PayoutType.COMMISSION or basis is not Basis.AMOUNT:
+        c.add(f"{pw}.evaluate", "per_transaction needs type 'commission' with basis 'amount'")
+    if any(t.multiplier is not None for t in tiers):
+        c.add(f"{pw}.evaluate", "per_transaction needs absolute rates ('rate'), not multipliers")
+    return True
+
+
 def _read_gates(c: _Collector, pdata: Mapping, pw: str) -> tuple[Gate, ...]:
     """``gate: {measure, min_attainment}`` or ``gates: [...]`` (all must hold)."""
     if "gate" in pdata and "gates" in pdata:
@@ -709,6 +733,7 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
                 c.add(f"{pw}.{key}", "applies to type 'commission' only; a bonus uses 'curve'")
     threshold = c.number(pdata, "threshold", pw, required=False, minimum=0, factor=True)
     gates = _read_gates(c, pdata, pw)
+    per_transaction = _read_evaluate(c, pdata, pw, ptype, basis, tiers)
     cap = _read_cap(c, pdata.get("cap"), f"{pw}.cap")
     return Measure(
         id=mid,
@@ -724,6 +749,7 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
         curve=curve,
         threshold=threshold,
         gates=gates,
+        per_transaction=per_transaction,
         cap=cap,
         quota=quota,
         quota_share=share,
