@@ -23,6 +23,7 @@ from spm_models.incentives.rates import (
     bcr_rates,
     curve_payout,
     evaluate_rate_table,
+    level_index,
     meets_level,
     tier_starts,
 )
@@ -119,6 +120,7 @@ def evaluate_measure(
     year_fraction: np.ndarray,
     gate_attainment: np.ndarray | None = None,
     gate_reached: np.ndarray | None = None,
+    other: ComponentInputs | None = None,
 ) -> ComponentOutcome:
     """Year-to-date earnings of one component.
 
@@ -131,6 +133,8 @@ def evaluate_measure(
     curve = None
     if measure.per_transaction and inputs.gross is not None:
         gross = np.asarray(inputs.gross, dtype=np.int64)
+    elif measure.matrix is not None:
+        curve, gross = matrix_payout(measure, credit, quota, inputs.target, other)
     elif measure.payout_type is PayoutType.COMMISSION:
         units = np.array(
             [
@@ -182,6 +186,24 @@ def evaluate_measure(
     )
 
 
+def matrix_payout(
+    measure: Measure,
+    credit: np.ndarray,
+    quota: np.ndarray,
+    target: np.ndarray,
+    other: ComponentInputs | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A payout matrix: (value looked up, units of 1e-8; payout ``target x value``, cents)."""
+    mx = measure.matrix
+    rows = np.array([factor_units(v) for v in mx.rows], dtype=np.int64)
+    cols = np.array([factor_units(v) for v in mx.columns], dtype=np.int64)
+    table = np.array([[factor_units(v) for v in line] for line in mx.values], dtype=np.int64)
+    i = level_index(credit, quota, rows, measure.boundary)
+    j = level_index(other.credit, other.quota, cols, measure.boundary)
+    value = np.where((i >= 0) & (j >= 0), table[np.maximum(i, 0), np.maximum(j, 0)], 0)
+    return value.astype(np.int64), mul_div(np.asarray(target, dtype=np.int64), value)
+
+
 def per_line_commission(measure: Measure, amounts: np.ndarray) -> np.ndarray:
     """A per-transaction rate table applied to each line's amount on its own, cents."""
     units = np.array([int(t.start * 100) for t in measure.tiers], dtype=np.int64)
@@ -215,7 +237,10 @@ def evaluate_plan(
             g = inputs[gate.measure]
             met = meets_level(g.credit, g.quota, factor_units(gate.min_attainment), m.at_threshold)
             reached = met if reached is None else reached & met
-        outcomes.append(evaluate_measure(m, inputs[m.id], year_fraction, gate_reached=reached))
+        other = inputs[m.matrix.measure] if m.matrix is not None else None
+        outcomes.append(
+            evaluate_measure(m, inputs[m.id], year_fraction, gate_reached=reached, other=other)
+        )
     gross = np.sum([o.earned for o in outcomes], axis=0).astype(np.int64)
     adj = np.zeros_like(gross)
     cap = None

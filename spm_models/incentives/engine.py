@@ -1154,6 +1154,19 @@ def _build_trace(
                     when=o.tiers.used[:, j],
                 )
             s += len(m.tiers)
+        elif m.matrix is not None:
+            add(
+                s,
+                m.id,
+                "payout_matrix",
+                f"payout matrix on {m.id} attainment (rows from {list(map(str, m.matrix.rows))}) "
+                f"and {m.matrix.measure} attainment (columns from "
+                f"{list(map(str, m.matrix.columns))}) x ytd target incentive",
+                base=o.target,
+                rate=o.curve,
+                result=o.gross,
+            )
+            s += 1
         else:
             pts = ", ".join(f"{a}->{p}" for a, p in m.curve)
             add(

@@ -47,6 +47,7 @@ each naming the file and the key.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -66,6 +67,7 @@ class PayoutType(StrEnum):
 
     COMMISSION = "commission"
     BONUS = "bonus"
+    MATRIX = "matrix"
 
 
 class RateMethod(StrEnum):
@@ -164,6 +166,22 @@ class Gate:
 
 
 @dataclass(frozen=True)
+class Matrix:
+    """A payout looked up on two attainments: this measure's (rows) and ``measure``'s (columns).
+
+    ``rows`` and ``columns`` are the attainment levels where each row and column starts;
+    ``values[i][j]`` is the payout as a multiple of the component's target incentive when this
+    measure reached ``rows[i]`` (and not ``rows[i + 1]``) and the other reached
+    ``columns[j]``. Below the first row or column nothing is paid; there is no interpolation.
+    """
+
+    measure: str
+    rows: tuple[Decimal, ...]
+    columns: tuple[Decimal, ...]
+    values: tuple[tuple[Decimal, ...], ...]
+
+
+@dataclass(frozen=True)
 class CreditRule:
     """Which credit lines count toward a measure, and at what multiplier.
 
@@ -190,6 +208,7 @@ class Measure:
     boundary: Boundary = Boundary.HIGHER_TIER
     at_threshold: ThresholdRule = ThresholdRule.MET
     per_transaction: bool = False
+    matrix: Matrix | None = None
     tiers: tuple[Tier, ...] = ()
     curve: tuple[tuple[Decimal, Decimal], ...] = ()
     threshold: Decimal | None = None
@@ -307,8 +326,11 @@ class Plan:
         """
         m = self.measure(measure_id)
         gated_on = any(g.measure == measure_id for other in self.measures for g in other.gates)
+        gated_on |= any(
+            o.matrix is not None and o.matrix.measure == measure_id for o in self.measures
+        )
         return (
-            m.payout_type is PayoutType.BONUS
+            m.payout_type is not PayoutType.COMMISSION
             or m.basis is Basis.ATTAINMENT
             or any(t.multiplier is not None for t in m.tiers)
             or m.threshold is not None
@@ -356,6 +378,7 @@ _PAYOUT_KEYS = {
     "gates",
     "cap",
     "evaluate",
+    "matrix",
 }
 
 
@@ -619,6 +642,44 @@ def _read_clawback(c: _Collector, d: dict) -> Clawback:
     return Clawback(steps[-1][0] if steps else 1, method, None, tuple(steps))
 
 
+def _levels(c: _Collector, raw: Any, full: str) -> tuple[Decimal, ...]:
+    if not isinstance(raw, list) or not raw:
+        c.add(full, f"must be a non-empty list of attainment levels; got {raw!r}")
+        return ()
+    out = [c.check_number(v, f"{full}[{i}]", minimum=0, factor=True) for i, v in enumerate(raw)]
+    levels = tuple(v if v is not None else Decimal(0) for v in out)
+    if any(b <= a for a, b in itertools.pairwise(levels)):
+        c.add(full, f"must increase strictly; got {raw!r}")
+    return levels
+
+
+def _read_matrix(c: _Collector, raw: Any, where: str) -> Matrix | None:
+    """``matrix: {measure, rows, columns, values}`` (see :class:`Matrix`)."""
+    d = c.mapping(raw, where)
+    if raw is None:
+        c.add(where, "is required for type 'matrix'")
+        return None
+    c.unknown(d, {"measure", "rows", "columns", "values"}, where)
+    other = c.text(d, "measure", where)
+    rows = _levels(c, d.get("rows"), f"{where}.rows")
+    cols = _levels(c, d.get("columns"), f"{where}.columns")
+    raw_values = d.get("values")
+    if not isinstance(raw_values, list) or len(raw_values) != len(rows):
+        c.add(f"{where}.values", f"must be a list of {len(rows)} rows (one per level in 'rows')")
+        return None
+    values = []
+    for i, line in enumerate(raw_values):
+        if not isinstance(line, list) or len(line) != len(cols):
+            c.add(f"{where}.values[{i}]", f"must list {len(cols)} values (one per column)")
+            return None
+        cells = [
+            c.check_number(v, f"{where}.values[{i}][{j}]", minimum=0, factor=True)
+            for j, v in enumerate(line)
+        ]
+        values.append(tuple(v if v is not None else Decimal(0) for v in cells))
+    return Matrix(other, rows, cols, tuple(values))
+
+
 def _read_evaluate(
     c: _Collector, pdata: Mapping, pw: str, ptype: PayoutType, basis: Basis, tiers: tuple
 ) -> bool:
@@ -722,10 +783,16 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
     boundary, at_threshold = _read_boundary(c, pdata.get("on_boundary"), pw)
     tiers: tuple[Tier, ...] = ()
     curve: tuple[tuple[Decimal, Decimal], ...] = ()
+    matrix = None
     if ptype is PayoutType.COMMISSION:
         tiers = _read_tiers(c, pdata.get("tiers"), f"{pw}.tiers", basis)
         if "curve" in pdata:
             c.add(f"{pw}.curve", "applies to type 'bonus' only; a commission uses 'tiers'")
+    elif ptype is PayoutType.MATRIX:
+        matrix = _read_matrix(c, pdata.get("matrix"), f"{pw}.matrix")
+        for key in ("tiers", "method", "basis", "curve"):
+            if key in pdata:
+                c.add(f"{pw}.{key}", "does not apply to type 'matrix'")
     else:
         curve = _read_curve(c, pdata.get("curve"), f"{pw}.curve")
         for key in ("tiers", "method", "basis"):
@@ -750,6 +817,7 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
         threshold=threshold,
         gates=gates,
         per_transaction=per_transaction,
+        matrix=matrix,
         cap=cap,
         quota=quota,
         quota_share=share,
@@ -840,6 +908,11 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         if total != 1:
             c.add("measures", f"weights must sum to 1; got {total}")
     for m in measures:
+        if m.matrix is not None and m.matrix.measure not in ids:
+            c.add(
+                f"measures ({m.id}).payout.matrix.measure",
+                f"names unknown measure {m.matrix.measure!r}",
+            )
         for g in m.gates:
             if g.measure not in ids:
                 c.add(
@@ -1042,6 +1115,11 @@ def describe_plan(plan: Plan) -> str:
                 for t in m.tiers
             )
             how = f"{m.method} commission ({tiers})"
+        elif m.matrix is not None:
+            how = (
+                f"payout matrix on its attainment and {m.matrix.measure}'s "
+                f"({len(m.matrix.rows)} x {len(m.matrix.columns)} levels)"
+            )
         else:
             how = "bonus curve " + ", ".join(
                 f"{float(a) * 100:g}% -> {p:g}x target" for a, p in m.curve

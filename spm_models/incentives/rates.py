@@ -303,3 +303,20 @@ def curve_value(
     one = np.full(att.shape, FACTOR_SCALE, dtype=np.int64)
     out = curve_payout(att, one, one, points_att, points_pay, boundary)
     return out.value
+
+
+def level_index(
+    credit: np.ndarray, quota: np.ndarray, levels_units: np.ndarray, boundary: Boundary
+) -> np.ndarray:
+    """Index of the last attainment level reached (``-1``: below the first), exactly.
+
+    ``credit / quota`` reaches a level ``x`` when ``credit x den >= quota x num`` (``>`` under
+    ``lower_tier``); rows without a quota reach no level.
+    """
+    nums, den = reduce_units(levels_units)
+    credit = np.asarray(credit, dtype=np.int64)
+    quota = np.asarray(quota, dtype=np.int64)
+    scaled = imul(credit[:, None], den)
+    level = imul(np.where(quota > 0, quota, 1)[:, None], nums[None, :])
+    hit = reaches(scaled, level, boundary) & (quota > 0)[:, None]
+    return hit.sum(axis=1).astype(np.int64) - 1
