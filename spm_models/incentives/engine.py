@@ -66,6 +66,7 @@ from spm_models.incentives.plan import (
     Clawback,
     ClawbackMethod,
     DrawType,
+    Measurement,
     Plan,
 )
 
@@ -720,6 +721,8 @@ def _period_of(plan: Plan, month: np.ndarray) -> np.ndarray:
 def _labels(plan: Plan) -> list[str]:
     if plan.frequency.months == 1:
         return [f"{plan.year}-{m:02d}" for m in range(1, 13)]
+    if plan.frequency.months == 12:
+        return [str(plan.year)]
     return [f"{plan.year}-Q{q}" for q in range(1, 5)]
 
 
@@ -819,6 +822,10 @@ def _run_plan(
         q = ytd(q_month)
         ti_w = mul_div(ti, factor_units(m.weight))
         target = ytd(mul_div(_year_split(ti_w), frac))
+        if plan.measurement is Measurement.ANNUAL:
+            # Measured against the full year (still prorated for time on plan and ramp).
+            q = np.repeat(q[:, -1:], n_t, axis=1)
+            target = np.repeat(target[:, -1:], n_t, axis=1)
         rep = np.repeat
         common = {
             "quota": q.ravel(),
@@ -1107,7 +1114,8 @@ def _build_trace(
             seq + 1,
             m.id,
             "ytd_quota",
-            "annual quota by month x ramp x share of month on plan",
+            "annual quota by month x ramp x share of month on plan"
+            + (", whole year (annual measurement)" if plan.measurement == "annual" else ""),
             result=o.quota,
             when=has_quota,
         )

@@ -112,11 +112,26 @@ class Frequency(StrEnum):
 
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
+    ANNUAL = "annual"
 
     @property
     def months(self) -> int:
         """Months per payout period."""
-        return 1 if self is Frequency.MONTHLY else 3
+        return {"monthly": 1, "quarterly": 3, "annual": 12}[self.value]
+
+
+class Measurement(StrEnum):
+    """What attainment is measured against during the year.
+
+    ``year_to_date``: year-to-date credit against the year-to-date (prorated) quota, and a
+    bonus on the year-to-date target. ``annual``: year-to-date credit against the full-year
+    quota, and a bonus on the full-year target: each payout is an advance on the annual
+    determination, paid only once annual thresholds and gates are reached, so early-year
+    bookings never pay out ahead of an annual threshold and leave a negative balance.
+    """
+
+    YEAR_TO_DATE = "year_to_date"
+    ANNUAL = "annual"
 
 
 class DrawType(StrEnum):
@@ -303,6 +318,7 @@ class Plan:
     description: str = ""
     source: str = "<plan>"
     date_format: str | None = None
+    measurement: Measurement = Measurement.YEAR_TO_DATE
 
     @property
     def ote(self) -> Decimal:
@@ -364,6 +380,7 @@ _PLAN_KEYS = {
     "measures",
     "spifs",
     "inputs",
+    "measurement",
 }
 _MEASURE_KEYS = {"id", "name", "weight", "credits", "quota", "quota_share", "payout"}
 _PAYOUT_KEYS = {
@@ -845,6 +862,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
     else:
         c.add("year", f"must be a year between 1990 and 2100; got {year_raw!r}")
     freq = c.choice(data, "payout_frequency", "", Frequency, Frequency.QUARTERLY)
+    measurement = c.choice(data, "measurement", "", Measurement, Measurement.YEAR_TO_DATE)
 
     ti = c.number(data, "target_incentive", "", required=False, minimum=0, money=True)
     base = c.number(data, "base_salary", "", required=False, minimum=0, money=True)
@@ -971,6 +989,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         spifs=tuple(spifs),
         source=source,
         date_format=date_format,
+        measurement=measurement,
     )
 
 
