@@ -220,42 +220,53 @@ def allocate_cents(
     weight = np.asarray(weight, dtype=np.int64)
     total = np.asarray(total, dtype=np.int64)
     n_g = len(total)
-    wsum = np.zeros(n_g, dtype=object if _big(weight, len(weight)) else np.int64)
-    np.add.at(wsum, group, weight.astype(wsum.dtype))
+    wsum = _group_sum(group, weight, n_g)
     zero = wsum == 0
-    sign = np.where(np.asarray(wsum < 0, dtype=bool), -1, 1)
-    den = np.where(zero, 1, wsum * sign)[group]
-    p = (total * sign)[group]
-    use_obj = den.dtype == object or (
-        int(np.abs(total).max(initial=0)) * int(np.abs(weight).max(initial=0)) >= _INT64_SAFE
-    )
-    if use_obj:
-        num = p.astype(object) * weight.astype(object)
-        den = den.astype(object)
-    else:
-        num = p * weight
-    q = num // den
-    rem = num - q * den
-    q = q.astype(np.int64)
-    # Remainders compare within a group, where the denominator is common.
-    rem_key = np.asarray(rem, dtype=np.float64 if rem.dtype == object else np.int64)
-    left = total.copy()
-    np.subtract.at(left, group, q)
-    left = np.where(zero, 0, left)
-    order = np.lexsort((np.arange(len(group)), -rem_key, group))
-    g_sorted = group[order]
-    first = np.searchsorted(g_sorted, np.arange(n_g))
-    pos = np.arange(len(order)) - first[g_sorted]
-    extra = np.zeros(len(group), dtype=np.int64)
-    extra[order] = pos < left[g_sorted]
-    share = np.where(zero[group], 0, q + extra)
-    return share.astype(np.int64), np.where(zero, total, 0).astype(np.int64)
+    share = np.zeros(len(group), dtype=np.int64)
+    # Only members of groups with something to share need the exact split.
+    busy = np.flatnonzero((total != 0)[group] & ~zero[group])
+    if len(busy):
+        g, w = group[busy], weight[busy]
+        sign = np.where(np.asarray(wsum < 0, dtype=bool), -1, 1)
+        den = (wsum * sign)[g]
+        num = imul((total * sign)[g], w)
+        q = num // den
+        rem = num - q * den
+        q = np.asarray(q, dtype=np.int64)
+        rem_key = np.asarray(rem, dtype=np.float64 if rem.dtype == object else np.int64)
+        left = total - _group_sum(g, q, n_g)
+        # Stable sort: within a group, largest remainder first, ties in member order.
+        order = _by_group_then_remainder(g, rem_key, np.asarray(den))
+        g_sorted = g[order]
+        first = np.searchsorted(g_sorted, np.arange(n_g))
+        pos = np.arange(len(order)) - first[g_sorted]
+        extra = np.zeros(len(g), dtype=np.int64)
+        extra[order] = pos < left[g_sorted]
+        share[busy] = q + extra
+    return share, np.where(zero, total, 0).astype(np.int64)
 
 
-def _big(values: np.ndarray, count: int) -> bool:
-    """Whether a sum of ``count`` of these values could leave the int64-safe range."""
-    top = int(np.abs(np.asarray(values, dtype=np.int64)).max(initial=0))
-    return top * max(count, 1) >= _INT64_SAFE
+def _by_group_then_remainder(g: np.ndarray, rem: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Stable order by group, then by remainder descending (``0 <= rem < den`` per group)."""
+    if rem.dtype != object and den.dtype != object and len(g):
+        g_bits = int(g.max()).bit_length()
+        d_bits = int(den.max()).bit_length()
+        if g_bits + d_bits <= 62:
+            # One integer key (group high, complement of the remainder low) sorts faster.
+            key = (g.astype(np.int64) << d_bits) | ((1 << d_bits) - 1 - rem.astype(np.int64))
+            return np.argsort(key, kind="stable")
+    return np.lexsort((-np.asarray(rem, dtype=np.float64), g))
+
+
+def _group_sum(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Exact sums of integer values per group (float bincount when provably exact)."""
+    top = int(np.abs(values).max(initial=0))
+    if top * max(len(values), 1) < 2**53:
+        sums = np.bincount(group, weights=values, minlength=n_groups)
+        return np.rint(sums).astype(np.int64)
+    out = np.zeros(n_groups, dtype=object)
+    np.add.at(out, group, values.astype(object))
+    return out
 
 
 def imul(*factors: np.ndarray | int) -> np.ndarray:
