@@ -540,17 +540,15 @@ def _with_trueups(credit_lines: pd.DataFrame, trueups: list[pd.DataFrame]) -> pd
     if not extra:
         return credit_lines
     add = pd.concat(extra, ignore_index=True)
-    out = pd.concat(
-        [credit_lines.astype({"plan_id": object, "period": object, "kind": object}), add],
-        ignore_index=True,
-    )
-    for col in ("plan_id", "period"):
-        out[col] = pd.Categorical(out[col], categories=sorted(out[col].unique()))
-    out["kind"] = pd.Categorical(out["kind"], categories=kinds)
-    out["credited_cents"] = out["credited_cents"].astype(np.int64)
-    out["spif_cents"] = out["spif_cents"].astype(np.int64)
-    out["commission_cents"] = out["commission_cents"].astype(np.int64)
-    return out
+    for col in ("plan_id", "period", "kind"):
+        # Same categories on both sides keep the columns categorical without a copy as text.
+        cats = credit_lines[col].cat.categories
+        cats = cats.append(pd.Index(sorted(set(add[col]) - set(cats))))
+        credit_lines[col] = credit_lines[col].cat.set_categories(cats)
+        add[col] = pd.Categorical(add[col], categories=cats)
+    same = ("deal_id", "rep_id", "measure", "credited_cents", "spif_cents", "commission_cents")
+    add = add.astype({c: credit_lines[c].dtype for c in same})
+    return pd.concat([credit_lines, add], ignore_index=True)
 
 
 def input_date_format(plans: Mapping[str, Plan], date_format: str | None = None) -> str | None:
@@ -621,7 +619,7 @@ def _clawback_lines(
     }
     if canc is None:
         return empty
-    codes, ids = deal_index(cr)
+    codes, ids = _deal_codes(cr)
     cancel_of_deal = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
     cancel_of_deal[canc["deal_code"].to_numpy()] = canc["cancel_date"].to_numpy(
         dtype="datetime64[ns]"
@@ -680,6 +678,20 @@ def _per_transaction(m, lines, in_plan, mask, is_claw, mult) -> np.ndarray:
     own = per_line_commission(m, credited)
     reversed_own = round_ratio(imul(own, lines["num"][sel]), lines["den"][sel])
     return np.where(is_claw[mask], reversed_own, own)
+
+
+def _deal_codes(cr: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Deal code of each credit line and the deal ids, without sorting a million lines.
+
+    Validated credits number deals in order of first appearance, so a line is a deal's first
+    exactly where its code exceeds every code before it.
+    """
+    if "deal_code" not in cr.columns or not len(cr):
+        return deal_index(cr)
+    codes = cr["deal_code"].to_numpy(dtype=np.int64)
+    seen = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.concatenate([[True], codes[1:] > seen[:-1]]))
+    return codes, pd.Index(cr["deal_id"].to_numpy()[first])
 
 
 def clawback_share(rule: Clawback, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -5,13 +5,16 @@ A plan file reads like the plan document a comp analyst writes. Example::
     id: ae_standard
     name: Account Executive, standard
     year: 2027                      # plan year (January to December)
-    payout_frequency: quarterly     # monthly | quarterly, paid on year-to-date figures
+    payout_frequency: quarterly     # monthly | quarterly | annual, on year-to-date figures
+    measurement: year_to_date       # or annual: advances against the full-year quota
+    inputs: {date_format: DD/MM/YYYY}   # how input dates are written (default ISO only)
     target_incentive: 60000         # annual variable pay at 100% attainment (USD)
     base_salary: 90000              # or: ote: 150000 with pay_mix: "60/40"
     ramp: [0.25, 0.5, 0.75]         # quota factor in a new hire's 1st, 2nd, 3rd month
     cap: {multiple_of_target: 3}    # plan cap on component earnings (or {amount: 180000})
     draw: {type: recoverable, amount_per_month: 1500, months: 3}
-    clawback: {window_days: 90, method: prorated}   # or full
+    clawback: {window_days: 90, method: prorated}   # or full, or percent with percent: 50%,
+    #   or {schedule: [{up_to_days: 90, percent: 100%}, {up_to_days: 180, percent: 50%}]}
     measures:
       - id: new_arr
         name: New ARR
@@ -23,19 +26,25 @@ A plan file reads like the plan document a comp analyst writes. Example::
           method: marginal           # marginal | retroactive | interpolated_rate
           basis: attainment          # tier starts as attainment (1.0 = quota) or amount (USD)
           on_boundary: higher_tier   # an amount exactly on a tier start belongs to the
-                                     # higher tier (higher_tier) or the lower one (lower_tier)
+                                     # higher tier (higher_tier) or the lower one (lower_tier);
+                                     # or {tiers: higher_tier, thresholds: met | not_met}
+          evaluate: year_to_date     # or per_transaction (amount basis, absolute rates)
           tiers:
             - {from: 0.0, multiplier: 0.5}   # multiplier x base commission rate (BCR =
             - {from: 0.5, multiplier: 1.0}   # target incentive x weight / annual quota) ...
             - {from: 1.0, multiplier: 1.5}   # ... or an absolute rate: {from: 0, rate: 0.08}
           threshold: 0.25            # nothing paid below 25% attainment
           gate: {measure: renewals, min_attainment: 0.8}   # pays only if this holds
+                                     # (or gates: [...], all of which must hold)
           cap: {multiple_of_target: 2.5}                    # or {amount: 10000}
       - id: renewals
         weight: 0.3
         payout:
           type: bonus                # bonus: payout curve on attainment, linear between points
-          curve: [[0.5, 0.25], [1.0, 1.0], [1.5, 1.5]]   # (attainment, x component target)
+          curve: [[0.5, 0.25], [1.0, 1.0], [1.5, 1.5]]   # (attainment, x component target);
+          # two points at one attainment make a step. Or type: matrix with
+          # matrix: {measure: eps, rows: [...], columns: [...], values: [[...], ...]}
+          # Rates and levels may be percentages ("4%").
     spifs:
       - {id: q1_analytics, measures: [new], where: {product: [Analytics]},
          start: 2027-01-01, end: 2027-03-31, amount: 500}   # per deal; or rate: 0.02
