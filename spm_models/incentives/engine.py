@@ -691,7 +691,7 @@ def _deal_codes(cr: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     codes = cr["deal_code"].to_numpy(dtype=np.int64)
     seen = np.maximum.accumulate(codes)
     first = np.flatnonzero(np.concatenate([[True], codes[1:] > seen[:-1]]))
-    return codes, pd.Index(cr["deal_id"].to_numpy()[first])
+    return codes, pd.Index(cr["deal_id"].iloc[first])
 
 
 def clawback_share(rule: Clawback, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -224,14 +224,18 @@ def allocate_cents(
     zero = wsum == 0
     share = np.zeros(len(group), dtype=np.int64)
     # Only members of groups with something to share need the exact split.
-    busy = np.flatnonzero((total != 0)[group] & ~zero[group])
-    if len(busy):
-        g, w = group[busy], weight[busy]
+    busy_group = (total != 0) & ~zero
+    busy = None if busy_group.all() else np.flatnonzero(busy_group[group])
+    g, w = (group, weight) if busy is None else (group[busy], weight[busy])
+    if len(g):
         sign = np.where(np.asarray(wsum < 0, dtype=bool), -1, 1)
         den = (wsum * sign)[g]
         num = imul((total * sign)[g], w)
-        q = num // den
-        rem = num - q * den
+        if num.dtype == object or np.asarray(den).dtype == object:
+            q = num // den
+            rem = num - q * den
+        else:
+            q, rem = np.divmod(num, den)
         q = np.asarray(q, dtype=np.int64)
         rem_key = np.asarray(rem, dtype=np.float64 if rem.dtype == object else np.int64)
         left = total - _group_sum(g, q, n_g)
@@ -242,7 +246,10 @@ def allocate_cents(
         pos = np.arange(len(order)) - first[g_sorted]
         extra = np.zeros(len(g), dtype=np.int64)
         extra[order] = pos < left[g_sorted]
-        share[busy] = q + extra
+        if busy is None:
+            share = q + extra
+        else:
+            share[busy] = q + extra
     return share, np.where(zero, total, 0).astype(np.int64)
 
 

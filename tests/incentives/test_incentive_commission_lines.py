@@ -117,3 +117,14 @@ def test_allocation_always_adds_up(n: int) -> None:
     share, rest = allocate_cents(group, weight, total)
     sums = np.bincount(group, weights=share, minlength=5).astype(np.int64)
     assert (sums + rest).tolist() == total.tolist()
+
+
+def test_allocation_beyond_int64_stays_exact() -> None:
+    """Products beyond int64 use Python integers: 1,000,000,000,001 cents over weights 3e15,
+    1e15 and 5 give 750,000,000,000.75 -> floor 750,000,000,000 (+1 for the largest
+    remainder), 250,000,000,000.25 -> 250,000,000,000 and 0.00000125 -> 0."""
+    share, rest = allocate_cents(
+        np.array([0, 0, 0]), np.array([3 * 10**15, 10**15, 5]), np.array([10**12 + 1])
+    )
+    assert share.tolist() == [750_000_000_001, 250_000_000_000, 0]
+    assert rest.tolist() == [0]
