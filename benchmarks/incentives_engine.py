@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import time
 from collections import defaultdict
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -97,6 +98,11 @@ def _rdiv(n: int, d: int) -> int:
     return -q if n < 0 else q
 
 
+def _rfrac(x: Fraction) -> int:
+    """An exact fraction rounded half away from zero (the engine's single rounding)."""
+    return _rdiv(x.numerator, x.denominator)
+
+
 def _cents(x: float) -> int:
     v = abs(x) * 100.0
     c = int(np.floor(v + 0.5))
@@ -127,29 +133,28 @@ def _loop_earned(plan, ti, rep, q_cents, fracs, ramps, yfrac, month, excl_claw, 
     for m in measures:
         c, q, tgt, tiw, aq = ytd[m.id]
         if m.tiers:
-            bcr = _rdiv(tiw * S, aq)
-            starts = [_rdiv(q * factor_units(t.start), S) for t in m.tiers] + [None]
+            bcr = Fraction(tiw, aq)
+            starts = [q * Fraction(t.start) for t in m.tiers] + [None]
             e = 0
             for k, t in enumerate(m.tiers):
                 hi = starts[k + 1]
                 width = c - starts[k] if hi is None else min(c, hi) - starts[k]
-                rate = _rdiv(bcr * factor_units(t.multiplier), S)
-                e += _rdiv(max(width, 0) * rate, S)
+                e += _rfrac(max(width, 0) * bcr * Fraction(t.multiplier))
         else:
-            att = _rdiv(c * S, q) if q > 0 else 0
-            xs = [factor_units(a) for a, _ in m.curve]
-            ys = [factor_units(p) for _, p in m.curve]
+            att = Fraction(c, q) if q > 0 else Fraction(0)
+            xs = [Fraction(a) for a, _ in m.curve]
+            ys = [Fraction(p) for _, p in m.curve]
             if att < xs[0]:
-                v = 0
+                v = Fraction(0)
             elif att >= xs[-1]:
                 v = ys[-1]
             else:
                 j = max(i for i in range(len(xs)) if xs[i] <= att)
-                v = ys[j] + _rdiv((att - xs[j]) * (ys[j + 1] - ys[j]), xs[j + 1] - xs[j])
-            e = _rdiv(tgt * v, S)
+                v = ys[j] + (att - xs[j]) * (ys[j + 1] - ys[j]) / (xs[j + 1] - xs[j])
+            e = _rfrac(tgt * v)
         if m.gate is not None:
             gc, gq = ytd[m.gate.measure][:2]
-            if not (gq > 0 and gc >= _rdiv(gq * factor_units(m.gate.min_attainment), S)):
+            if not (gq > 0 and Fraction(gc, gq) >= Fraction(m.gate.min_attainment)):
                 e = 0
         if m.cap is not None:
             cap = _rdiv(_rdiv(tiw * factor_units(m.cap.multiple_of_target), S) * yfrac, S)
@@ -189,14 +194,14 @@ def loop_payouts(plan: Plan, assignments: pd.DataFrame, credits: pd.DataFrame, c
             cd = cancel[r.deal_id]
             days = (cd - d).days
             if days <= window and cd.year == year:
-                frac = S - _rdiv(days * S, window)
+                frac = Fraction(window - days, window)
                 if frac <= 0:
                     frac = None
         for m in measures:
             if r.measure in m.credit.measures:
                 monthly[(r.rep_id, m.id)][d.month - 1] += credited
                 if frac is not None:
-                    claw = -_rdiv(credited * frac, S)
+                    claw = -_rfrac(credited * frac)
                     monthly[(r.rep_id, m.id)][cd.month - 1] += claw
                     claws[(r.rep_id, m.id)][cd.month - 1] += claw
         seg_ok = r.segment in dict(spif.where)["segment"]
@@ -204,7 +209,7 @@ def loop_payouts(plan: Plan, assignments: pd.DataFrame, credits: pd.DataFrame, c
             v = _rdiv(spif_cents * split, S)
             spifs[r.rep_id][d.month - 1] += v
             if frac is not None:
-                spif_claw[r.rep_id][cd.month - 1] += -_rdiv(v * frac, S)
+                spif_claw[r.rep_id][cd.month - 1] += -_rfrac(v * frac)
 
     out = {}
     ti = decimal_to_cents(plan.target_incentive)

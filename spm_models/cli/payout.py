@@ -42,6 +42,20 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument(
+        "--date-format",
+        metavar="FMT",
+        default=None,
+        help=(
+            "how dates are written in the input tables, e.g. DD/MM/YYYY or %%d/%%m/%%Y "
+            "(default: the plans' inputs.date_format, else YYYY-MM-DD only)"
+        ),
+    )
+    parser.add_argument(
+        "--allow-unknown-measures",
+        action="store_true",
+        help="list credit lines whose measure no plan credits in excluded.csv instead of failing",
+    )
+    parser.add_argument(
         "--no-trace", action="store_true", help="skip the trace (faster; statements unchanged)"
     )
     parser.set_defaults(handler=run)
@@ -64,7 +78,14 @@ def run(args: argparse.Namespace) -> int:
     if args.cancellations:
         sources["cancellations"] = Path(args.cancellations).name
     result = compute_payouts(
-        plans, assignments, credits, cancellations, trace=not args.no_trace, sources=sources
+        plans,
+        assignments,
+        credits,
+        cancellations,
+        trace=not args.no_trace,
+        sources=sources,
+        date_format=args.date_format,
+        allow_unknown_measures=args.allow_unknown_measures,
     )
     paths = result.write(args.out)
     st = result.statements

@@ -16,12 +16,16 @@ import numpy as np
 from spm_models.incentives.money import FACTOR_SCALE, decimal_to_cents, factor_units, mul_div
 from spm_models.incentives.plan import Basis, Cap, Measure, PayoutType, Plan
 from spm_models.incentives.rates import (
+    ExactRates,
     TierEvaluation,
+    absolute_rates,
     attainment_units,
-    curve_value,
+    bcr_rates,
+    curve_payout,
     evaluate_rate_table,
-    reaches,
-    tier_starts_cents,
+    level_index,
+    meets_level,
+    tier_starts,
 )
 
 
@@ -42,6 +46,9 @@ class ComponentInputs:
         Full-year target incentive x weight, cents (for the base commission rate).
     annual_quota : ndarray of int64
         Full-year quota, cents (for the base commission rate).
+    gross : ndarray of int64, optional
+        For a measure evaluated per transaction: the year-to-date sum of the rate table's
+        result on each credit line, cents (the table is then not applied to ``credit``).
     """
 
     credit: np.ndarray
@@ -49,6 +56,7 @@ class ComponentInputs:
     target: np.ndarray
     annual_target: np.ndarray
     annual_quota: np.ndarray
+    gross: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -82,17 +90,19 @@ class PlanOutcome:
 
 
 def base_commission_rate(annual_target: np.ndarray, annual_quota: np.ndarray) -> np.ndarray:
-    """BCR = target incentive x weight / annual quota, units of 1e-8 (0 where no quota)."""
+    """BCR = target incentive x weight / annual quota, units of 1e-8, rounded for display.
+
+    Payouts use the exact fraction (:func:`tier_rates`), never this rounded value.
+    """
     return attainment_units(annual_target, annual_quota)
 
 
-def tier_rates(measure: Measure, annual_target: np.ndarray, annual_quota: np.ndarray) -> np.ndarray:
-    """Tier rates per row, units of 1e-8, shape (n, k) (absolute rates broadcast)."""
+def tier_rates(measure: Measure, annual_target: np.ndarray, annual_quota: np.ndarray) -> ExactRates:
+    """Tier rates per row as exact fractions (absolute rates broadcast)."""
     if measure.tiers[0].rate is not None:
-        return np.array([factor_units(t.rate) for t in measure.tiers], dtype=np.int64)[None, :]
+        return absolute_rates(np.array([factor_units(t.rate) for t in measure.tiers]))
     mult = np.array([factor_units(t.multiplier) for t in measure.tiers], dtype=np.int64)
-    bcr = base_commission_rate(annual_target, annual_quota)
-    return mul_div(bcr[:, None], mult[None, :])
+    return bcr_rates(mult, annual_target, annual_quota)
 
 
 def cap_cents(cap: Cap, annual_target: np.ndarray, year_fraction: np.ndarray) -> np.ndarray:
@@ -110,6 +120,7 @@ def evaluate_measure(
     year_fraction: np.ndarray,
     gate_attainment: np.ndarray | None = None,
     gate_reached: np.ndarray | None = None,
+    other: ComponentInputs | None = None,
 ) -> ComponentOutcome:
     """Year-to-date earnings of one component.
 
@@ -120,7 +131,11 @@ def evaluate_measure(
     att = attainment_units(credit, quota)
     tiers = None
     curve = None
-    if measure.payout_type is PayoutType.COMMISSION:
+    if measure.per_transaction and inputs.gross is not None:
+        gross = np.asarray(inputs.gross, dtype=np.int64)
+    elif measure.matrix is not None:
+        curve, gross = matrix_payout(measure, credit, quota, inputs.target, other)
+    elif measure.payout_type is PayoutType.COMMISSION:
         units = np.array(
             [
                 factor_units(t.start) if measure.basis is Basis.ATTAINMENT else int(t.start * 100)
@@ -128,20 +143,20 @@ def evaluate_measure(
             ],
             dtype=np.int64,
         )
-        starts = tier_starts_cents(units, quota if measure.basis is Basis.ATTAINMENT else None)
+        starts = tier_starts(units, quota if measure.basis is Basis.ATTAINMENT else None)
         rates = tier_rates(measure, inputs.annual_target, inputs.annual_quota)
         tiers = evaluate_rate_table(credit, starts, rates, measure.method, measure.boundary)
         gross = tiers.total
     else:
         xs = np.array([factor_units(a) for a, _ in measure.curve], dtype=np.int64)
         ys = np.array([factor_units(p) for _, p in measure.curve], dtype=np.int64)
-        curve = curve_value(att, xs, ys, measure.boundary)
-        gross = mul_div(inputs.target, curve)
+        outcome = curve_payout(credit, quota, inputs.target, xs, ys, measure.boundary)
+        curve = outcome.value
+        gross = outcome.cents
     running = gross
     threshold_adj = np.zeros_like(gross)
     if measure.threshold is not None:
-        level = mul_div(quota, factor_units(measure.threshold))
-        met = reaches(credit, level, measure.boundary) & (quota > 0)
+        met = meets_level(credit, quota, factor_units(measure.threshold), measure.at_threshold)
         threshold_adj = np.where(met, 0, -running)
         running = running + threshold_adj
     gate_adj = np.zeros_like(gross)
@@ -171,6 +186,32 @@ def evaluate_measure(
     )
 
 
+def matrix_payout(
+    measure: Measure,
+    credit: np.ndarray,
+    quota: np.ndarray,
+    target: np.ndarray,
+    other: ComponentInputs | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A payout matrix: (value looked up, units of 1e-8; payout ``target x value``, cents)."""
+    mx = measure.matrix
+    rows = np.array([factor_units(v) for v in mx.rows], dtype=np.int64)
+    cols = np.array([factor_units(v) for v in mx.columns], dtype=np.int64)
+    table = np.array([[factor_units(v) for v in line] for line in mx.values], dtype=np.int64)
+    i = level_index(credit, quota, rows, measure.boundary)
+    j = level_index(other.credit, other.quota, cols, measure.boundary)
+    value = np.where((i >= 0) & (j >= 0), table[np.maximum(i, 0), np.maximum(j, 0)], 0)
+    return value.astype(np.int64), mul_div(np.asarray(target, dtype=np.int64), value)
+
+
+def per_line_commission(measure: Measure, amounts: np.ndarray) -> np.ndarray:
+    """A per-transaction rate table applied to each line's amount on its own, cents."""
+    units = np.array([int(t.start * 100) for t in measure.tiers], dtype=np.int64)
+    rates = absolute_rates(np.array([factor_units(t.rate) for t in measure.tiers]))
+    starts = tier_starts(units, None)
+    return evaluate_rate_table(amounts, starts, rates, measure.method, measure.boundary).total
+
+
 def evaluate_plan(
     plan: Plan,
     inputs: dict[str, ComponentInputs],
@@ -192,11 +233,14 @@ def evaluate_plan(
     outcomes = []
     for m in plan.measures:
         reached = None
-        if m.gate is not None:
-            g = inputs[m.gate.measure]
-            level = mul_div(g.quota, factor_units(m.gate.min_attainment))
-            reached = reaches(g.credit, level, m.boundary) & (g.quota > 0)
-        outcomes.append(evaluate_measure(m, inputs[m.id], year_fraction, gate_reached=reached))
+        for gate in m.gates:
+            g = inputs[gate.measure]
+            met = meets_level(g.credit, g.quota, factor_units(gate.min_attainment), m.at_threshold)
+            reached = met if reached is None else reached & met
+        other = inputs[m.matrix.measure] if m.matrix is not None else None
+        outcomes.append(
+            evaluate_measure(m, inputs[m.id], year_fraction, gate_reached=reached, other=other)
+        )
     gross = np.sum([o.earned for o in outcomes], axis=0).astype(np.int64)
     adj = np.zeros_like(gross)
     cap = None

@@ -32,9 +32,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from spm_models.incentives.components import ComponentInputs, PlanOutcome, evaluate_plan
+from spm_models.errors import InputDataError
+from spm_models.incentives.components import (
+    ComponentInputs,
+    PlanOutcome,
+    evaluate_plan,
+    per_line_commission,
+)
 from spm_models.incentives.inputs import (
+    check_measures,
     deal_index,
+    known_measures,
     validate_assignments,
     validate_cancellations,
     validate_credits,
@@ -42,18 +50,23 @@ from spm_models.incentives.inputs import (
 from spm_models.incentives.money import (
     FACTOR_SCALE,
     ROUNDING_RULE,
+    allocate_cents,
     decimal_to_cents,
     div_round,
     factor_units,
     format_cents,
     format_factor,
+    imul,
     mul_div,
+    round_ratio,
     to_cents,
 )
 from spm_models.incentives.plan import (
     Basis,
+    Clawback,
     ClawbackMethod,
     DrawType,
+    Measurement,
     Plan,
 )
 
@@ -103,7 +116,12 @@ class PayoutResult:
         One row per calculation step: ``seq``, ``component``, ``step``, ``rule``,
         ``base_cents``, ``rate_units``, ``result_cents`` (nullable where not applicable).
     credit_lines : DataFrame
-        Every paid credit and clawback line with its participant, period and credited cents.
+        Every paid credit and clawback line with its participant, period, credited cents and
+        ``commission_cents``: its share of each component's payout in the period, allocated in
+        proportion to the line's credit by largest remainder, so a period's lines add up to
+        its component payouts exactly. A component payout that no line of the period carries
+        (a period with no credit for the component, e.g. when a gate opens later) is one row
+        of kind ``true-up`` with the component's id in ``measure``.
     excluded : DataFrame
         Credit lines and cancellations that pay nothing, with the reason.
     rounding_rule : str
@@ -124,6 +142,17 @@ class PayoutResult:
         rows = self.statements[self.statements["rep_id"] == rep_id]
         if period is not None:
             rows = rows[rows["period"] == period]
+        return dollars(rows)
+
+    def deals(self, rep_id: str, period: str) -> pd.DataFrame:
+        """The statement's drill-down: credit lines of one rep and period with what each paid.
+
+        ``commission`` is the line's share of its components' payouts in the period (see
+        :func:`~spm_models.incentives.money.allocate_cents`); the lines of a period, true-up
+        rows included, add up to the period's component payouts to the cent.
+        """
+        cl = self.credit_lines
+        rows = cl[(cl["rep_id"] == rep_id) & (cl["period"] == period)]
         return dollars(rows)
 
     def trace_for(self, rep_id: str, period: str) -> pd.DataFrame:
@@ -286,6 +315,8 @@ def compute_payouts(
     *,
     trace: bool = True,
     sources: Mapping[str, str] | None = None,
+    date_format: str | None = None,
+    allow_unknown_measures: bool = False,
 ) -> PayoutResult:
     """Compute payout statements and their trace.
 
@@ -304,6 +335,13 @@ def compute_payouts(
     sources : dict, optional
         File names used in error messages, keys ``assignments``, ``credits``,
         ``cancellations``.
+    date_format : str, optional
+        How dates are written in the three tables (``DD/MM/YYYY`` or ``%d/%m/%Y``); default
+        the plans' ``inputs.date_format``, else ISO ``YYYY-MM-DD`` only. Any other date is an
+        error naming file, column, row and value.
+    allow_unknown_measures : bool
+        Let credit lines whose ``measure`` no plan credits through (into ``excluded``)
+        instead of raising.
 
     Returns
     -------
@@ -322,11 +360,16 @@ def compute_payouts(
         "cancellations": "cancellations.csv",
         **(sources or {}),
     }
-    asg = validate_assignments(assignments, plan_map, src_names["assignments"])
-    cr = validate_credits(credits, src_names["credits"])
+    fmt = input_date_format(plan_map, date_format)
+    asg = validate_assignments(assignments, plan_map, src_names["assignments"], date_format=fmt)
+    cr = validate_credits(credits, src_names["credits"], date_format=fmt)
+    if not allow_unknown_measures:
+        check_measures(cr, known_measures(plan_map), src_names["credits"])
     canc = None
     if cancellations is not None and len(cancellations):
-        canc = validate_cancellations(cancellations, cr, src_names["cancellations"])
+        canc = validate_cancellations(
+            cancellations, cr, src_names["cancellations"], date_format=fmt
+        )
     _check_filter_columns(plan_map, cr, src_names["credits"])
 
     # Participants: one per assignment row, dates clipped to the plan year.
@@ -386,22 +429,24 @@ def compute_payouts(
         "p": np.concatenate([line_p[valid], claw["p"]]),
         "date": np.concatenate([dates[valid], claw["date"]]),
         "gross": np.concatenate([credited[valid], credited[claw["src"]]]),
-        "factor": np.concatenate(
-            [np.full(len(valid), FACTOR_SCALE, dtype=np.int64), -claw["fraction"]]
-        ),
+        "num": np.concatenate([np.ones(len(valid), dtype=np.int64), -claw["num"]]),
+        "den": np.concatenate([np.ones(len(valid), dtype=np.int64), claw["den"]]),
         "is_claw": np.concatenate(
             [np.zeros(len(valid), dtype=bool), np.ones(len(claw["src"]), dtype=bool)]
         ),
     }
     lines["cents"] = np.where(
-        lines["is_claw"], mul_div(lines["gross"], lines["factor"]), lines["gross"]
+        lines["is_claw"],
+        round_ratio(imul(lines["gross"], lines["num"]), lines["den"]),
+        lines["gross"],
     )
     lines["month_abs"] = lines["date"].astype("datetime64[M]").astype(np.int64)
     lines["used"] = np.zeros(len(lines["src"]), dtype=bool)
     lines["spif"] = np.zeros(len(lines["src"]), dtype=np.int64)
+    lines["commission"] = np.zeros(len(lines["src"]), dtype=np.int64)
     lines["plan_id"] = part["plan_id"].to_numpy()[lines["p"]] if len(lines["p"]) else np.array([])
 
-    statements, components, traces = [], [], []
+    statements, components, traces, trueups = [], [], [], []
     for plan in plan_map.values():
         sel_p = part.index[part["plan_id"] == plan.id].to_numpy()
         if len(sel_p) == 0:
@@ -411,6 +456,7 @@ def compute_payouts(
         )
         statements.append(out["statements"])
         components.append(out["components"])
+        trueups.append(out["trueups"])
         if trace:
             traces.append(out["trace"])
 
@@ -446,8 +492,10 @@ def compute_payouts(
             "split_pct": take("split_pct"),
             "credited_cents": lines["cents"],
             "spif_cents": lines["spif"],
+            "commission_cents": lines["commission"],
         }
     )
+    credit_lines = _with_trueups(credit_lines, trueups)
     excluded = (
         pd.concat(excluded_parts, ignore_index=True)
         if excluded_parts
@@ -482,6 +530,48 @@ def compute_payouts(
         rounding_rule=ROUNDING_RULE or "",
         runtime_s=time.perf_counter() - t0,
     )
+
+
+def _with_trueups(credit_lines: pd.DataFrame, trueups: list[pd.DataFrame]) -> pd.DataFrame:
+    """Append the true-up rows, keeping the categorical columns categorical."""
+    extra = [t for t in trueups if len(t)]
+    kinds = ["credit", "clawback", "true-up"]
+    credit_lines["kind"] = credit_lines["kind"].cat.set_categories(kinds)
+    if not extra:
+        return credit_lines
+    add = pd.concat(extra, ignore_index=True)
+    for col in ("plan_id", "period", "kind"):
+        # Same categories on both sides keep the columns categorical without a copy as text.
+        cats = credit_lines[col].cat.categories
+        cats = cats.append(pd.Index(sorted(set(add[col]) - set(cats))))
+        credit_lines[col] = credit_lines[col].cat.set_categories(cats)
+        add[col] = pd.Categorical(add[col], categories=cats)
+    same = ("deal_id", "rep_id", "measure", "credited_cents", "spif_cents", "commission_cents")
+    add = add.astype({c: credit_lines[c].dtype for c in same})
+    return pd.concat([credit_lines, add], ignore_index=True)
+
+
+def input_date_format(plans: Mapping[str, Plan], date_format: str | None = None) -> str | None:
+    """The one date format of the input tables: given, declared by the plans, or ISO (None).
+
+    Raises
+    ------
+    InputDataError
+        When plans declare different formats, or the given one differs from theirs.
+    """
+    declared = {p.date_format: p.source for p in plans.values() if p.date_format is not None}
+    if len(declared) > 1:
+        listed = ", ".join(f"{src} says {fmt!r}" for fmt, src in declared.items())
+        raise InputDataError(f"plans declare different date formats: {listed}", source="plans")
+    if date_format is not None:
+        if declared and date_format not in declared:
+            fmt, src = next(iter(declared.items()))
+            raise InputDataError(
+                f"the date format {date_format!r} differs from {fmt!r} declared in {src}",
+                source="date format",
+            )
+        return date_format
+    return next(iter(declared), None)
 
 
 def _check_filter_columns(plans: dict[str, Plan], cr: pd.DataFrame, source: str) -> None:
@@ -523,12 +613,13 @@ def _clawback_lines(
         "src": np.zeros(0, dtype=np.int64),
         "p": np.zeros(0, dtype=np.int64),
         "date": np.zeros(0, dtype="datetime64[ns]"),
-        "fraction": np.zeros(0, dtype=np.int64),
+        "num": np.zeros(0, dtype=np.int64),
+        "den": np.ones(0, dtype=np.int64),
         "excluded": pd.DataFrame(),
     }
     if canc is None:
         return empty
-    codes, ids = deal_index(cr)
+    codes, ids = _deal_codes(cr)
     cancel_of_deal = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
     cancel_of_deal[canc["deal_code"].to_numpy()] = canc["cancel_date"].to_numpy(
         dtype="datetime64[ns]"
@@ -541,32 +632,28 @@ def _clawback_lines(
     p = line_p[src]
     days = ((cancel - dates[src]) // np.timedelta64(1, "D")).astype(np.int64)
     plan_ids = part["plan_id"].to_numpy()[p]
-    window = np.array(
-        [plans[x].clawback.window_days if plans[x].clawback else -1 for x in plan_ids],
-        dtype=np.int64,
-    )
-    prorated = np.array(
-        [
-            plans[x].clawback is not None and plans[x].clawback.method is ClawbackMethod.PRORATED
-            for x in plan_ids
-        ],
-        dtype=bool,
-    )
+    window = np.full(len(src), -1, dtype=np.int64)
+    num = np.zeros(len(src), dtype=np.int64)
+    den = np.ones(len(src), dtype=np.int64)
+    for pid in np.unique(plan_ids):
+        rule = plans[pid].clawback
+        if rule is None:
+            continue
+        sel = plan_ids == pid
+        window[sel] = rule.window_days
+        num[sel], den[sel] = clawback_share(rule, days[sel])
     in_window = (window >= 0) & (days <= window)
     on_plan = (cancel >= part["start"].to_numpy()[p]) & (cancel <= part["end"].to_numpy()[p])
-    fraction = np.where(
-        prorated,
-        FACTOR_SCALE - div_round(days * FACTOR_SCALE, np.maximum(window, 1)),
-        FACTOR_SCALE,
-    )
-    ok = in_window & on_plan & (fraction > 0)
+    ok = in_window & on_plan & (num > 0)
     reasons = np.where(
         window < 0,
         "plan has no clawback rule",
         np.where(
             ~in_window,
             "cancelled after the clawback window",
-            np.where(~on_plan, "cancelled outside the rep's time on the plan", "prorated to zero"),
+            np.where(
+                ~on_plan, "cancelled outside the rep's time on the plan", "reversed share is zero"
+            ),
         ),
     )
     ex = cr.iloc[src[~ok]][["deal_id", "rep_id", "date", "measure", "amount"]].copy()
@@ -576,9 +663,67 @@ def _clawback_lines(
         "src": src[ok],
         "p": p[ok],
         "date": cancel[ok],
-        "fraction": fraction[ok].astype(np.int64),
+        "num": num[ok],
+        "den": den[ok],
         "excluded": ex.reset_index(drop=True),
     }
+
+
+def _per_transaction(m, lines, in_plan, mask, is_claw, mult) -> np.ndarray:
+    """Each line's own rate-table result; a clawback line reverses its share of the deal's."""
+    sel = in_plan[mask]
+    credited = lines["gross"][sel]
+    if mult != FACTOR_SCALE:
+        credited = mul_div(credited, mult)
+    own = per_line_commission(m, credited)
+    reversed_own = round_ratio(imul(own, lines["num"][sel]), lines["den"][sel])
+    return np.where(is_claw[mask], reversed_own, own)
+
+
+def _deal_codes(cr: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Deal code of each credit line and the deal ids, without sorting a million lines.
+
+    Validated credits number deals in order of first appearance, so a line is a deal's first
+    exactly where its code exceeds every code before it.
+    """
+    if "deal_code" not in cr.columns or not len(cr):
+        return deal_index(cr)
+    codes = cr["deal_code"].to_numpy(dtype=np.int64)
+    seen = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.concatenate([[True], codes[1:] > seen[:-1]]))
+    return codes, pd.Index(cr["deal_id"].iloc[first])
+
+
+def clawback_share(rule: Clawback, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Share of a cancelled deal's credit that is reversed, as exact ``num / den`` per deal.
+
+    Parameters
+    ----------
+    rule : Clawback
+    days : ndarray of int64
+        Days from the credit date to the cancellation (0 = cancelled the same day).
+
+    Returns
+    -------
+    num, den : ndarray of int64
+        ``full``: 1/1; ``prorated``: ``(window - days) / window``; ``percent``: the percentage;
+        ``schedule``: the first step whose ``up_to_days`` is at least ``days`` (0 beyond the
+        last step). Deals cancelled after the window get 0.
+    """
+    days = np.asarray(days, dtype=np.int64)
+    ones = np.ones(len(days), dtype=np.int64)
+    if rule.method is ClawbackMethod.FULL:
+        num, den = ones.copy(), ones
+    elif rule.method is ClawbackMethod.PRORATED:
+        num, den = rule.window_days - days, ones * rule.window_days
+    elif rule.method is ClawbackMethod.PERCENT:
+        num, den = ones * factor_units(rule.percent), ones * FACTOR_SCALE
+    else:
+        limits = np.array([d for d, _ in rule.schedule], dtype=np.int64)
+        shares = np.array([factor_units(v) for _, v in rule.schedule] + [0], dtype=np.int64)
+        num, den = shares[np.searchsorted(limits, days, side="left")], ones * FACTOR_SCALE
+    num = np.where(days <= rule.window_days, np.maximum(num, 0), 0)
+    return num.astype(np.int64), den.astype(np.int64)
 
 
 def _period_of(plan: Plan, month: np.ndarray) -> np.ndarray:
@@ -588,6 +733,8 @@ def _period_of(plan: Plan, month: np.ndarray) -> np.ndarray:
 def _labels(plan: Plan) -> list[str]:
     if plan.frequency.months == 1:
         return [f"{plan.year}-{m:02d}" for m in range(1, 13)]
+    if plan.frequency.months == 12:
+        return [str(plan.year)]
     return [f"{plan.year}-Q{q}" for q in range(1, 5)]
 
 
@@ -658,6 +805,7 @@ def _run_plan(
     inputs_excl: dict[str, ComponentInputs] = {}
     claw_credit: dict[str, np.ndarray] = {}
     credit_rule_text: dict[str, str] = {}
+    measure_lines: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for m in plan.measures:
         mask = _filter_mask(
             attrs, src, m.credit.measures, m.credit.where, measure_codes, measure_cats
@@ -667,6 +815,11 @@ def _run_plan(
         mult = factor_units(m.credit.multiplier)
         if mult != FACTOR_SCALE:
             vals = mul_div(vals, mult)
+        measure_lines[m.id] = (mask, vals)
+        per_line = None
+        if m.per_transaction:
+            per_line = _per_transaction(m, lines, in_plan, mask, is_claw, mult)
+            measure_lines[m.id] = (mask, per_line)
         monthly = np.bincount(key[mask], weights=vals, minlength=n_p * 12)
         monthly = np.rint(monthly).astype(np.int64).reshape(n_p, 12)
         cmask = mask & is_claw
@@ -681,6 +834,10 @@ def _run_plan(
         q = ytd(q_month)
         ti_w = mul_div(ti, factor_units(m.weight))
         target = ytd(mul_div(_year_split(ti_w), frac))
+        if plan.measurement is Measurement.ANNUAL:
+            # Measured against the full year (still prorated for time on plan and ramp).
+            q = np.repeat(q[:, -1:], n_t, axis=1)
+            target = np.repeat(target[:, -1:], n_t, axis=1)
         rep = np.repeat
         common = {
             "quota": q.ravel(),
@@ -688,8 +845,18 @@ def _run_plan(
             "annual_target": rep(ti_w, n_t),
             "annual_quota": rep(annual_quota, n_t),
         }
-        inputs_all[m.id] = ComponentInputs(credit=c_all.ravel(), **common)
-        inputs_excl[m.id] = ComponentInputs(credit=(c_all - c_claw).ravel(), **common)
+        g_all = g_excl = None
+        if per_line is not None:
+            g_month = np.bincount(key[mask], weights=per_line, minlength=n_p * 12)
+            g_month = np.rint(g_month).astype(np.int64).reshape(n_p, 12)
+            claw_part = np.where(is_claw[mask], per_line, 0)
+            g_claw = np.bincount(key[mask], weights=claw_part, minlength=n_p * 12)
+            g_claw = period_sum(np.rint(g_claw).astype(np.int64).reshape(n_p, 12))
+            g_all = ytd(g_month)
+            g_excl = (g_all - g_claw).ravel()
+            g_all = g_all.ravel()
+        inputs_all[m.id] = ComponentInputs(credit=c_all.ravel(), gross=g_all, **common)
+        inputs_excl[m.id] = ComponentInputs(credit=(c_all - c_claw).ravel(), gross=g_excl, **common)
         where = "".join(f"; {c} in {list(v)}" for c, v in m.credit.where)
         times = f" x {m.credit.multiplier}" if mult != FACTOR_SCALE else ""
         credit_rule_text[m.id] = (
@@ -705,6 +872,17 @@ def _run_plan(
     prev = np.concatenate([np.zeros((n_p, 1), dtype=np.int64), e_all[:, :-1]], axis=1)
     commission = e_excl - prev
     claw_comm = e_all - e_excl
+    period_of_line = lp * n_t + month // k
+    trueups = []
+    for o in out_all.components:
+        ye = o.earned.reshape(n_p, n_t)
+        change = ye - np.concatenate([np.zeros((n_p, 1), dtype=np.int64), ye[:, :-1]], axis=1)
+        mask, vals = measure_lines[o.measure.id]
+        share, rest = allocate_cents(period_of_line[mask], vals, change.ravel())
+        lines["commission"][in_plan[mask]] += share
+        g = np.flatnonzero(rest)
+        if len(g):
+            trueups.append((sel_p[g // n_t], g % n_t, o.measure.id, rest[g]))
 
     # SPIFs per line, paid in the period of the line.
     spif_credit = np.zeros((n_p, n_t), dtype=np.int64)
@@ -715,7 +893,8 @@ def _run_plan(
         np.int64
     )
     gross = lines["gross"][in_plan]
-    factor = lines["factor"][in_plan]
+    claw_num = lines["num"][in_plan]
+    claw_den = lines["den"][in_plan]
     for s in plan.spifs:
         mask = _filter_mask(attrs, src, s.measures, s.where, measure_codes, measure_cats)
         mask &= (orig_dates >= np.datetime64(s.start)) & (orig_dates <= np.datetime64(s.end))
@@ -724,7 +903,8 @@ def _run_plan(
             value = mul_div(np.full(mask.sum(), decimal_to_cents(s.amount)), split_units[mask])
         else:
             value = mul_div(gross[mask], factor_units(s.rate))
-        value = np.where(is_claw[mask], mul_div(value, factor[mask]), value)
+        reversed_value = round_ratio(imul(value, claw_num[mask]), claw_den[mask])
+        value = np.where(is_claw[mask], reversed_value, value)
         np.add.at(lines["spif"], in_plan[mask], value)
         per = np.bincount(key[mask], weights=value, minlength=n_p * 12)
         pos = ~is_claw[mask]
@@ -803,8 +983,14 @@ def _run_plan(
                     "period": labels[ti_idx],
                     "measure": o.measure.id,
                     "ytd_credit_cents": o.credit.reshape(n_p, n_t)[pi, ti_idx],
-                    "ytd_quota_cents": o.quota.reshape(n_p, n_t)[pi, ti_idx],
-                    "attainment_units": o.attainment.reshape(n_p, n_t)[pi, ti_idx],
+                    "ytd_quota_cents": _nullable(
+                        o.quota.reshape(n_p, n_t)[pi, ti_idx],
+                        o.quota.reshape(n_p, n_t)[pi, ti_idx] > 0,
+                    ),
+                    "attainment_units": _nullable(
+                        o.attainment.reshape(n_p, n_t)[pi, ti_idx],
+                        o.quota.reshape(n_p, n_t)[pi, ti_idx] > 0,
+                    ),
                     "ytd_earned_cents": ye[pi, ti_idx],
                     "period_earned_cents": (ye - yprev)[pi, ti_idx],
                 }
@@ -835,7 +1021,39 @@ def _run_plan(
                 "e_all": e_all,
             },
         )
-    return {"statements": statements, "components": components, "trace": trace}
+    return {
+        "statements": statements,
+        "components": components,
+        "trace": trace,
+        "trueups": _trueup_rows(plan, part, trueups),
+    }
+
+
+def _trueup_rows(plan: Plan, part: pd.DataFrame, trueups: list) -> pd.DataFrame:
+    """Credit-line rows for component payouts that no credit line of the period carries."""
+    labels = np.array(_labels(plan), dtype=object)
+    k = plan.frequency.months
+    rows = []
+    for p, t, measure_id, cents in trueups:
+        ends = pd.to_datetime([f"{plan.year}-{(tt + 1) * k:02d}-01" for tt in t])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "deal_id": "",
+                    "rep_id": part["rep_id"].to_numpy()[p],
+                    "plan_id": plan.id,
+                    "kind": "true-up",
+                    "date": (ends + pd.offsets.MonthEnd(0)).to_numpy(),
+                    "period": labels[t],
+                    "measure": measure_id,
+                    "split_pct": np.nan,
+                    "credited_cents": 0,
+                    "spif_cents": 0,
+                    "commission_cents": cents,
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
 def _annual_quota(plan: Plan, m, rows_asg: pd.DataFrame) -> np.ndarray:
@@ -854,7 +1072,8 @@ def _annual_quota(plan: Plan, m, rows_asg: pd.DataFrame) -> np.ndarray:
         out[has] = mul_div(to_cents(v[has]), share)
     if m.quota is not None:
         out[out < 0] = decimal_to_cents(m.quota)
-    return out
+    # A measure that needs no quota (amount-basis rates) may have none: 0 = no quota.
+    return np.maximum(out, 0)
 
 
 def _build_trace(
@@ -902,16 +1121,37 @@ def _build_trace(
     for o in out.components:
         m = o.measure
         add(seq, m.id, "ytd_credit", credit_rule_text[m.id], result=o.credit)
+        has_quota = o.quota > 0
         add(
             seq + 1,
             m.id,
             "ytd_quota",
-            "annual quota by month x ramp x share of month on plan",
+            "annual quota by month x ramp x share of month on plan"
+            + (", whole year (annual measurement)" if plan.measurement == "annual" else ""),
             result=o.quota,
+            when=has_quota,
         )
-        add(seq + 2, m.id, "attainment", "ytd credit / ytd quota", base=o.credit, rate=o.attainment)
+        add(
+            seq + 2,
+            m.id,
+            "attainment",
+            "ytd credit / ytd quota",
+            base=o.credit,
+            rate=o.attainment,
+            when=has_quota,
+        )
         s = seq + 3
-        if o.tiers is not None:
+        if m.per_transaction:
+            add(
+                s,
+                m.id,
+                "per_transaction",
+                f"{m.method} rate table applied to each credit line on its own, summed",
+                base=o.credit,
+                result=o.gross,
+            )
+            s += len(m.tiers)
+        elif o.tiers is not None:
             for j, tier in enumerate(m.tiers):
                 start = (
                     f"{_pct(factor_units(tier.start))} of quota"
@@ -934,6 +1174,19 @@ def _build_trace(
                     when=o.tiers.used[:, j],
                 )
             s += len(m.tiers)
+        elif m.matrix is not None:
+            add(
+                s,
+                m.id,
+                "payout_matrix",
+                f"payout matrix on {m.id} attainment (rows from {list(map(str, m.matrix.rows))}) "
+                f"and {m.matrix.measure} attainment (columns from "
+                f"{list(map(str, m.matrix.columns))}) x ytd target incentive",
+                base=o.target,
+                rate=o.curve,
+                result=o.gross,
+            )
+            s += 1
         else:
             pts = ", ".join(f"{a}->{p}" for a, p in m.curve)
             add(
@@ -956,12 +1209,15 @@ def _build_trace(
                 result=o.threshold_adj,
                 when=o.threshold_adj != 0,
             )
-        if m.gate is not None:
+        if m.gates:
+            held = " and ".join(
+                f"{g.measure} attainment reaches {g.min_attainment}" for g in m.gates
+            )
             add(
                 s + 1,
                 m.id,
                 "gate",
-                f"pays only if {m.gate.measure} attainment reaches {m.gate.min_attainment}",
+                f"pays only if {held}",
                 result=o.gate_adj,
                 when=o.gate_adj != 0,
             )

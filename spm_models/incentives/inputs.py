@@ -25,12 +25,13 @@ cancellations
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from spm_models.errors import InputDataError, Problem
+from spm_models.incentives.dates import date_format_directive, format_label, parse_dates
 from spm_models.incentives.money import to_cents
 from spm_models.incentives.plan import Plan
 
@@ -144,20 +145,21 @@ def _blank(raw: pd.Series) -> pd.Series:
 
 
 def _dates(
-    df: pd.DataFrame, col: str, source: str, key: str, problems: list[Problem], nullable: bool
+    df: pd.DataFrame,
+    col: str,
+    source: str,
+    key: str,
+    problems: list[Problem],
+    nullable: bool,
+    date_format: str | None = None,
 ) -> pd.Series:
-    raw = df[col]
-    blank = _blank(raw)
-    if pd.api.types.is_datetime64_any_dtype(raw.dtype):
-        parsed = raw.astype("datetime64[ns]")
-    else:
-        parsed = pd.to_datetime(raw.where(~blank), errors="coerce", format="mixed")
-        parsed = parsed.astype("datetime64[ns]")
-    bad = parsed.isna() & ~blank
-    _flag(problems, df, bad, source, col, "must be a date YYYY-MM-DD", key)
+    parsed, bad = parse_dates(df[col], date_format)
+    label = format_label(date_format_directive(date_format))
+    how = "" if date_format is None else " (the declared format)"
+    _flag(problems, df, bad, source, col, f"must be a date {label}{how}", key)
     if not nullable:
-        _flag(problems, df, blank, source, col, "must not be empty", key, values=False)
-    return parsed.dt.normalize()
+        _flag(problems, df, _blank(df[col]), source, col, "must not be empty", key, values=False)
+    return parsed
 
 
 def _money(
@@ -186,22 +188,35 @@ def _ids(df: pd.DataFrame, col: str, source: str, key: str | None, problems: lis
 
 
 def validate_assignments(
-    assignments: pd.DataFrame, plans: Mapping[str, Plan], source: str = "assignments.csv"
+    assignments: pd.DataFrame,
+    plans: Mapping[str, Plan],
+    source: str = "assignments.csv",
+    *,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
-    """Validate the rep-plan assignments; returns a typed copy."""
+    """Validate the rep-plan assignments; returns a typed copy.
+
+    Dates are ISO ``YYYY-MM-DD`` unless ``date_format`` declares another format.
+    """
     df = assignments.reset_index(drop=True).copy()
     problems = _require(df, ASSIGNMENT_COLUMNS, source)
     if problems:
         raise InputDataError(problems)
     df["rep_id"] = _ids(df, "rep_id", source, None, problems)
     df["plan_id"] = _ids(df, "plan_id", source, "rep_id", problems)
-    df["start_date"] = _dates(df, "start_date", source, "rep_id", problems, nullable=False)
+    df["start_date"] = _dates(
+        df, "start_date", source, "rep_id", problems, nullable=False, date_format=date_format
+    )
     if "end_date" in df.columns:
-        df["end_date"] = _dates(df, "end_date", source, "rep_id", problems, nullable=True)
+        df["end_date"] = _dates(
+            df, "end_date", source, "rep_id", problems, nullable=True, date_format=date_format
+        )
     else:
         df["end_date"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
     if "hire_date" in df.columns:
-        df["hire_date"] = _dates(df, "hire_date", source, "rep_id", problems, nullable=True)
+        df["hire_date"] = _dates(
+            df, "hire_date", source, "rep_id", problems, nullable=True, date_format=date_format
+        )
     for col in df.columns:
         if col == "annual_quota" or col == "target_incentive" or col.startswith("quota_"):
             df[col] = _money(df, col, source, "rep_id", problems, nullable=True)
@@ -243,7 +258,7 @@ def validate_assignments(
         for m in plan.measures:
             col = f"quota_{m.id}"
             has = has_annual | (df[col].notna().to_numpy() if col in df.columns else False)
-            if m.quota is None:
+            if m.quota is None and plan.needs_quota(m.id):
                 _flag(
                     problems,
                     df,
@@ -288,15 +303,22 @@ def validate_assignments(
     return df
 
 
-def validate_credits(credits: pd.DataFrame, source: str = "credits.csv") -> pd.DataFrame:
-    """Validate the credited transactions; returns a typed copy with ``split_pct`` filled."""
+def validate_credits(
+    credits: pd.DataFrame, source: str = "credits.csv", *, date_format: str | None = None
+) -> pd.DataFrame:
+    """Validate the credited transactions; returns a typed copy with ``split_pct`` filled.
+
+    Dates are ISO ``YYYY-MM-DD`` unless ``date_format`` declares another format.
+    """
     df = credits.reset_index(drop=True).copy()
     problems = _require(df, CREDIT_COLUMNS, source)
     if problems:
         raise InputDataError(problems)
     for col in ("deal_id", "rep_id", "measure"):
         df[col] = _ids(df, col, source, "deal_id" if col != "deal_id" else None, problems)
-    df["date"] = _dates(df, "date", source, "deal_id", problems, nullable=False)
+    df["date"] = _dates(
+        df, "date", source, "deal_id", problems, nullable=False, date_format=date_format
+    )
     deal_codes = pd.factorize(df["deal_id"])[0]
     deal_codes = deal_codes.astype(np.int64)
     raw_amount = df["amount"]
@@ -353,15 +375,21 @@ def deal_index(credits: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
 
 
 def validate_cancellations(
-    cancellations: pd.DataFrame, credits: pd.DataFrame, source: str = "cancellations.csv"
+    cancellations: pd.DataFrame,
+    credits: pd.DataFrame,
+    source: str = "cancellations.csv",
+    *,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
-    """Validate cancellations against the (validated) credits."""
+    """Validate cancellations against the (validated) credits (dates as for the credits)."""
     df = cancellations.reset_index(drop=True).copy()
     problems = _require(df, CANCELLATION_COLUMNS, source)
     if problems:
         raise InputDataError(problems)
     df["deal_id"] = _ids(df, "deal_id", source, None, problems)
-    df["cancel_date"] = _dates(df, "cancel_date", source, "deal_id", problems, nullable=False)
+    df["cancel_date"] = _dates(
+        df, "cancel_date", source, "deal_id", problems, nullable=False, date_format=date_format
+    )
     codes, ids = deal_index(credits)
     first = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, codes, credits["date"].to_numpy(dtype="datetime64[ns]").view(np.int64))
@@ -396,3 +424,51 @@ def validate_cancellations(
     if problems:
         raise InputDataError(problems)
     return df
+
+
+def known_measures(plans: Mapping[str, Plan]) -> tuple[str, ...]:
+    """Every credit measure name that a measure's credit rule or a SPIF of the plans counts."""
+    names: set[str] = set()
+    for plan in plans.values():
+        for m in plan.measures:
+            names.update(m.credit.measures)
+        for spif in plan.spifs:
+            names.update(spif.measures)
+    return tuple(sorted(names))
+
+
+def check_measures(
+    credits: pd.DataFrame, known: Iterable[str], source: str = "credits.csv"
+) -> None:
+    """Reject credit lines whose ``measure`` no plan credits (``Revenue`` for ``revenue``).
+
+    Parameters
+    ----------
+    credits : DataFrame
+        Validated credits (``measure`` stripped).
+    known : iterable of str
+        The measure names the plans credit (:func:`known_measures`).
+    source : str
+        File name for the messages.
+
+    Raises
+    ------
+    InputDataError
+        Naming file, row, deal and value of each unknown measure, and the known measures.
+    """
+    known = tuple(sorted(set(known)))
+    unknown = ~credits["measure"].isin(known).to_numpy()
+    if not unknown.any():
+        return
+    problems: list[Problem] = []
+    names = ", ".join(repr(k) for k in known) or "none"
+    _flag(
+        problems,
+        credits,
+        unknown,
+        source,
+        "measure",
+        f"must name a measure the plans credit ({names}); names are case-sensitive",
+        "deal_id",
+    )
+    raise InputDataError(problems)

@@ -5,12 +5,16 @@ Rounding rule (applies everywhere in the incentives engine)
 - Money is held as integer **cents** (``int64``). Input amounts are converted to cents once, at
   the boundary: text and ``Decimal`` values exactly, floats by rounding ``amount * 100`` to the
   nearest cent (halves away from zero).
-- Rates, multipliers, weights, attainment and other factors are held as integers in units of
-  ``1e-8`` (:data:`FACTOR_SCALE`). Factors typed in a plan file may carry at most 8 decimals;
-  derived factors (a base commission rate, an interpolated rate, attainment) are rounded half away
-  from zero to 8 decimals.
-- Every calculation step's result is ``base_cents * factor / 1e8`` rounded **half away from
-  zero** to the cent. A statement's figures are sums of rounded steps, so they add up exactly and
+- Rates, multipliers, weights and levels typed in a plan file are held as integers in units of
+  ``1e-8`` (:data:`FACTOR_SCALE`; at most 8 decimals, or a percentage such as ``4%``).
+- Derived figures are exact fractions, never rounded before a step's result: attainment is
+  ``credit / quota``, a base commission rate ``target x weight / annual quota``, an attainment
+  tier start ``quota x start`` (possibly a fraction of a cent), an interpolated rate or curve
+  value the exact linear interpolation. Thresholds, gates, tier starts and curve points are
+  compared by cross-multiplying integers. Attainment and rates shown in the trace are rounded
+  to 8 decimals for display only.
+- Every calculation step's result (base x exact rate) is rounded once, **half away from
+  zero**, to the cent. A statement's figures are sums of rounded steps, so they add up exactly and
   each can be recomputed by hand from its trace line.
 
 Products are computed in ``int64`` when they provably fit and in Python integers otherwise, so no
@@ -171,8 +175,164 @@ def factor_to_decimal(units: int) -> Decimal:
 #: The rounding rule in one paragraph (written next to every set of statements).
 ROUNDING_RULE = (
     "Money is held as integer cents; input amounts are rounded to the cent once (halves away "
-    "from zero). Rates, multipliers and attainment are held to 8 decimals (derived ones rounded "
-    "half away from zero). Every calculation step (base x rate) is rounded half away from zero "
-    "to the cent, and every statement figure is a sum of such steps, so statements add up "
-    "exactly and each figure can be recomputed from its trace line."
+    "from zero). Attainment, base commission rates, tier starts and interpolated rates are "
+    "exact fractions (thresholds and curve points are compared exactly); rates and attainment "
+    "in the trace are shown to 8 decimals. Every calculation step (base x exact rate) is "
+    "rounded once, half away from zero, to the cent, and every statement figure is a sum of "
+    "such steps, so statements add up exactly."
 )
+
+
+def allocate_cents(
+    group: np.ndarray, weight: np.ndarray, total: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split each group's total over its members in proportion to their weights, exactly.
+
+    Largest-remainder rule: member ``i`` of group ``g`` first gets
+    ``floor(total[g] * weight[i] / W[g])`` cents (``W[g]`` the sum of the group's weights);
+    the cents left over go one each to the members with the largest remainders (ties: the
+    earlier member). The shares of a group then add up to its total to the cent. A group whose
+    weights sum to zero (or that has no members) keeps its total unallocated.
+
+    Parameters
+    ----------
+    group : ndarray of int64, shape (n,)
+        Group of each member, in ``range(len(total))``.
+    weight : ndarray of int64, shape (n,)
+        Weights (credited cents; may be negative, as clawback lines are).
+    total : ndarray of int64, shape (g,)
+        Amount per group, cents.
+
+    Returns
+    -------
+    share : ndarray of int64, shape (n,)
+        Each member's cents.
+    unallocated : ndarray of int64, shape (g,)
+        What could not be allocated (the total where the weights sum to zero, else 0).
+
+    Examples
+    --------
+    >>> share, rest = allocate_cents(np.array([0, 0, 0]), np.array([1, 1, 1]), np.array([100]))
+    >>> share.tolist(), rest.tolist()
+    ([34, 33, 33], [0])
+    """
+    group = np.asarray(group, dtype=np.int64)
+    weight = np.asarray(weight, dtype=np.int64)
+    total = np.asarray(total, dtype=np.int64)
+    n_g = len(total)
+    wsum = _group_sum(group, weight, n_g)
+    zero = wsum == 0
+    share = np.zeros(len(group), dtype=np.int64)
+    # Only members of groups with something to share need the exact split.
+    busy_group = (total != 0) & ~zero
+    busy = None if busy_group.all() else np.flatnonzero(busy_group[group])
+    g, w = (group, weight) if busy is None else (group[busy], weight[busy])
+    if len(g):
+        sign = np.where(np.asarray(wsum < 0, dtype=bool), -1, 1)
+        den = (wsum * sign)[g]
+        num = imul((total * sign)[g], w)
+        if num.dtype == object or np.asarray(den).dtype == object:
+            q = num // den
+            rem = num - q * den
+        else:
+            q, rem = np.divmod(num, den)
+        q = np.asarray(q, dtype=np.int64)
+        rem_key = np.asarray(rem, dtype=np.float64 if rem.dtype == object else np.int64)
+        left = total - _group_sum(g, q, n_g)
+        # Stable sort: within a group, largest remainder first, ties in member order.
+        order = _by_group_then_remainder(g, rem_key, np.asarray(den))
+        g_sorted = g[order]
+        first = np.searchsorted(g_sorted, np.arange(n_g))
+        pos = np.arange(len(order)) - first[g_sorted]
+        extra = np.zeros(len(g), dtype=np.int64)
+        extra[order] = pos < left[g_sorted]
+        if busy is None:
+            share = q + extra
+        else:
+            share[busy] = q + extra
+    return share, np.where(zero, total, 0).astype(np.int64)
+
+
+def _by_group_then_remainder(g: np.ndarray, rem: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Stable order by group, then by remainder descending (``0 <= rem < den`` per group)."""
+    if rem.dtype != object and den.dtype != object and len(g):
+        g_bits = int(g.max()).bit_length()
+        d_bits = int(den.max()).bit_length()
+        if g_bits + d_bits <= 62:
+            # One integer key (group high, complement of the remainder low) sorts faster.
+            key = (g.astype(np.int64) << d_bits) | ((1 << d_bits) - 1 - rem.astype(np.int64))
+            return np.argsort(key, kind="stable")
+    return np.lexsort((-np.asarray(rem, dtype=np.float64), g))
+
+
+def _group_sum(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Exact sums of integer values per group (float bincount when provably exact)."""
+    top = int(np.abs(values).max(initial=0))
+    if top * max(len(values), 1) < 2**53:
+        sums = np.bincount(group, weights=values, minlength=n_groups)
+        return np.rint(sums).astype(np.int64)
+    out = np.zeros(n_groups, dtype=object)
+    np.add.at(out, group, values.astype(object))
+    return out
+
+
+def imul(*factors: np.ndarray | int) -> np.ndarray:
+    """Exact product of integer arrays: ``int64`` when it provably fits, Python ints otherwise.
+
+    Rational figures (an attainment ``credit / quota``, a base commission rate ``target /
+    quota``) are carried as numerator and denominator built with this, so nothing is rounded
+    before the single rounding to cents (:func:`round_ratio`).
+    """
+    out = np.asarray(factors[0])
+    for f in factors[1:]:
+        f = np.asarray(f)
+        if out.dtype == object or f.dtype == object:
+            out = out.astype(object) * f.astype(object)
+            continue
+        top = int(np.abs(out).max(initial=0)) * int(np.abs(f).max(initial=0))
+        if top < _INT64_SAFE:
+            out = out.astype(np.int64) * f.astype(np.int64)
+        else:
+            out = out.astype(object) * f.astype(object)
+    return out
+
+
+def iadd(a: np.ndarray, b: np.ndarray, sign: int = 1) -> np.ndarray:
+    """Exact ``a + sign * b`` of integer arrays (Python ints when either is, or when large)."""
+    a, b = np.asarray(a), np.asarray(b)
+    big = a.dtype == object or b.dtype == object
+    if not big:
+        top = int(np.abs(a).max(initial=0)) + int(np.abs(b).max(initial=0))
+        big = top >= _INT64_SAFE
+    if big:
+        a, b = a.astype(object), b.astype(object)
+    return a + b if sign > 0 else a - b
+
+
+def round_ratio(num: np.ndarray, den: np.ndarray | int) -> np.ndarray:
+    """``num / den`` rounded half away from zero to an integer (``den > 0``), as ``int64``."""
+    num, den = np.asarray(num), np.asarray(den)
+    if num.dtype == object or den.dtype == object:
+        num, den = num.astype(object), den.astype(object)
+        mag = np.abs(num)
+        q = mag // den
+        q = q + (2 * (mag - q * den) >= den)
+        return np.where(num < 0, -q, q).astype(np.int64)
+    return div_round(num, den)
+
+
+def reduce_units(units: np.ndarray | list[int]) -> tuple[np.ndarray, int]:
+    """Factors in units of 1e-8 as integers over their smallest common denominator.
+
+    ``[0, 0.5, 1.5]`` (units ``[0, 50000000, 150000000]``) becomes ``([0, 1, 3], 2)``, so
+    exact products stay small enough for ``int64``.
+    """
+    arr = np.asarray(units, dtype=np.int64)
+    g = int(np.gcd.reduce(np.append(np.abs(arr), FACTOR_SCALE)))
+    return arr // g, FACTOR_SCALE // g
+
+
+def compare(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Sign of ``a - b`` for exact integer arrays (either may hold Python ints)."""
+    a, b = np.asarray(a), np.asarray(b)
+    return np.sign(iadd(a, b, -1)).astype(np.int64)

@@ -5,13 +5,16 @@ A plan file reads like the plan document a comp analyst writes. Example::
     id: ae_standard
     name: Account Executive, standard
     year: 2027                      # plan year (January to December)
-    payout_frequency: quarterly     # monthly | quarterly, paid on year-to-date figures
+    payout_frequency: quarterly     # monthly | quarterly | annual, on year-to-date figures
+    measurement: year_to_date       # or annual: advances against the full-year quota
+    inputs: {date_format: DD/MM/YYYY}   # how input dates are written (default ISO only)
     target_incentive: 60000         # annual variable pay at 100% attainment (USD)
     base_salary: 90000              # or: ote: 150000 with pay_mix: "60/40"
     ramp: [0.25, 0.5, 0.75]         # quota factor in a new hire's 1st, 2nd, 3rd month
     cap: {multiple_of_target: 3}    # plan cap on component earnings (or {amount: 180000})
     draw: {type: recoverable, amount_per_month: 1500, months: 3}
-    clawback: {window_days: 90, method: prorated}   # or full
+    clawback: {window_days: 90, method: prorated}   # or full, or percent with percent: 50%,
+    #   or {schedule: [{up_to_days: 90, percent: 100%}, {up_to_days: 180, percent: 50%}]}
     measures:
       - id: new_arr
         name: New ARR
@@ -20,22 +23,28 @@ A plan file reads like the plan document a comp analyst writes. Example::
         quota_share: 0.7             # share of the assignment's annual_quota (default: weight)
         payout:
           type: commission           # commission: rate table on credited amount
-          method: marginal           # marginal | retroactive | interpolated
+          method: marginal           # marginal | retroactive | interpolated_rate
           basis: attainment          # tier starts as attainment (1.0 = quota) or amount (USD)
           on_boundary: higher_tier   # an amount exactly on a tier start belongs to the
-                                     # higher tier (higher_tier) or the lower one (lower_tier)
+                                     # higher tier (higher_tier) or the lower one (lower_tier);
+                                     # or {tiers: higher_tier, thresholds: met | not_met}
+          evaluate: year_to_date     # or per_transaction (amount basis, absolute rates)
           tiers:
             - {from: 0.0, multiplier: 0.5}   # multiplier x base commission rate (BCR =
             - {from: 0.5, multiplier: 1.0}   # target incentive x weight / annual quota) ...
             - {from: 1.0, multiplier: 1.5}   # ... or an absolute rate: {from: 0, rate: 0.08}
           threshold: 0.25            # nothing paid below 25% attainment
           gate: {measure: renewals, min_attainment: 0.8}   # pays only if this holds
+                                     # (or gates: [...], all of which must hold)
           cap: {multiple_of_target: 2.5}                    # or {amount: 10000}
       - id: renewals
         weight: 0.3
         payout:
           type: bonus                # bonus: payout curve on attainment, linear between points
-          curve: [[0.5, 0.25], [1.0, 1.0], [1.5, 1.5]]   # (attainment, x component target)
+          curve: [[0.5, 0.25], [1.0, 1.0], [1.5, 1.5]]   # (attainment, x component target);
+          # two points at one attainment make a step. Or type: matrix with
+          # matrix: {measure: eps, rows: [...], columns: [...], values: [[...], ...]}
+          # Rates and levels may be percentages ("4%").
     spifs:
       - {id: q1_analytics, measures: [new], where: {product: [Analytics]},
          start: 2027-01-01, end: 2027-03-31, amount: 500}   # per deal; or rate: 0.02
@@ -47,6 +56,7 @@ each naming the file and the key.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -57,6 +67,7 @@ from typing import Any
 import yaml
 
 from spm_models.errors import InputDataError, Problem
+from spm_models.incentives.dates import date_format_directive
 from spm_models.incentives.money import factor_units, parse_decimal
 
 
@@ -65,6 +76,7 @@ class PayoutType(StrEnum):
 
     COMMISSION = "commission"
     BONUS = "bonus"
+    MATRIX = "matrix"
 
 
 class RateMethod(StrEnum):
@@ -72,13 +84,15 @@ class RateMethod(StrEnum):
 
     ``marginal`` (step): each slice of the amount is paid at its own tier's rate.
     ``retroactive`` (highest tier): the rate of the tier reached applies to the whole amount.
-    ``interpolated``: the rate rises linearly from one tier's rate at its start to the next
-    tier's rate at the next start (flat after the last start) and applies to the whole amount.
+    ``interpolated_rate``: the rate rises linearly from one tier's rate at its start to the
+    next tier's rate at the next start (flat after the last start) and applies to the whole
+    amount. The bare name ``interpolated`` is refused: vendors use it for different things
+    (Oracle's "interpolated" is a proportional amount per tier), so a plan must say which.
     """
 
     MARGINAL = "marginal"
     RETROACTIVE = "retroactive"
-    INTERPOLATED = "interpolated"
+    INTERPOLATED_RATE = "interpolated_rate"
 
 
 class Basis(StrEnum):
@@ -95,16 +109,38 @@ class Boundary(StrEnum):
     LOWER_TIER = "lower_tier"
 
 
+class ThresholdRule(StrEnum):
+    """Whether attainment exactly on a threshold or gate level meets it (``met``) or not."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+
+
 class Frequency(StrEnum):
     """Payout frequency; every payout is computed on year-to-date figures with a true-up."""
 
     MONTHLY = "monthly"
     QUARTERLY = "quarterly"
+    ANNUAL = "annual"
 
     @property
     def months(self) -> int:
         """Months per payout period."""
-        return 1 if self is Frequency.MONTHLY else 3
+        return {"monthly": 1, "quarterly": 3, "annual": 12}[self.value]
+
+
+class Measurement(StrEnum):
+    """What attainment is measured against during the year.
+
+    ``year_to_date``: year-to-date credit against the year-to-date (prorated) quota, and a
+    bonus on the year-to-date target. ``annual``: year-to-date credit against the full-year
+    quota, and a bonus on the full-year target: each payout is an advance on the annual
+    determination, paid only once annual thresholds and gates are reached, so early-year
+    bookings never pay out ahead of an annual threshold and leave a negative balance.
+    """
+
+    YEAR_TO_DATE = "year_to_date"
+    ANNUAL = "annual"
 
 
 class DrawType(StrEnum):
@@ -116,10 +152,13 @@ class DrawType(StrEnum):
 
 class ClawbackMethod(StrEnum):
     """``full``: a cancelled deal's credit is reversed entirely; ``prorated``: the reversed share
-    is ``1 - days_live / window_days``."""
+    is ``1 - days_live / window_days``; ``percent``: a fixed share (``percent``) within the
+    window; ``schedule``: a share by deal age (``schedule``)."""
 
     FULL = "full"
     PRORATED = "prorated"
+    PERCENT = "percent"
+    SCHEDULE = "schedule"
 
 
 @dataclass(frozen=True)
@@ -151,6 +190,22 @@ class Gate:
 
 
 @dataclass(frozen=True)
+class Matrix:
+    """A payout looked up on two attainments: this measure's (rows) and ``measure``'s (columns).
+
+    ``rows`` and ``columns`` are the attainment levels where each row and column starts;
+    ``values[i][j]`` is the payout as a multiple of the component's target incentive when this
+    measure reached ``rows[i]`` (and not ``rows[i + 1]``) and the other reached
+    ``columns[j]``. Below the first row or column nothing is paid; there is no interpolation.
+    """
+
+    measure: str
+    rows: tuple[Decimal, ...]
+    columns: tuple[Decimal, ...]
+    values: tuple[tuple[Decimal, ...], ...]
+
+
+@dataclass(frozen=True)
 class CreditRule:
     """Which credit lines count toward a measure, and at what multiplier.
 
@@ -175,13 +230,21 @@ class Measure:
     method: RateMethod = RateMethod.MARGINAL
     basis: Basis = Basis.ATTAINMENT
     boundary: Boundary = Boundary.HIGHER_TIER
+    at_threshold: ThresholdRule = ThresholdRule.MET
+    per_transaction: bool = False
+    matrix: Matrix | None = None
     tiers: tuple[Tier, ...] = ()
     curve: tuple[tuple[Decimal, Decimal], ...] = ()
     threshold: Decimal | None = None
-    gate: Gate | None = None
+    gates: tuple[Gate, ...] = ()
     cap: Cap | None = None
     quota: Decimal | None = None
     quota_share: Decimal | None = None
+
+    @property
+    def gate(self) -> Gate | None:
+        """The first gate (``None`` without gates); :attr:`gates` holds them all."""
+        return self.gates[0] if self.gates else None
 
 
 @dataclass(frozen=True)
@@ -195,10 +258,17 @@ class Draw:
 
 @dataclass(frozen=True)
 class Clawback:
-    """Reverse credit for deals cancelled within ``window_days`` of their credit date."""
+    """Reverse credit for deals cancelled within ``window_days`` of their credit date.
+
+    ``schedule`` holds ``(up_to_days, share)`` steps in increasing days: a deal cancelled at
+    most ``up_to_days`` days after its credit date has that share reversed (the first step
+    that holds); ``window_days`` is then the last step's days.
+    """
 
     window_days: int
     method: ClawbackMethod = ClawbackMethod.FULL
+    percent: Decimal | None = None
+    schedule: tuple[tuple[int, Decimal], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -256,6 +326,8 @@ class Plan:
     spifs: tuple[Spif, ...] = ()
     description: str = ""
     source: str = "<plan>"
+    date_format: str | None = None
+    measurement: Measurement = Measurement.YEAR_TO_DATE
 
     @property
     def ote(self) -> Decimal:
@@ -269,6 +341,26 @@ class Plan:
             return Decimal(0), Decimal(0)
         variable = self.target_incentive / self.ote
         return 1 - variable, variable
+
+    def needs_quota(self, measure_id: str) -> bool:
+        """Whether a measure's payout depends on its quota.
+
+        A commission on amount-basis tiers with absolute rates, no threshold and no other
+        component gated on it pays the same whatever the quota: it needs none, and its trace
+        shows no quota or attainment lines.
+        """
+        m = self.measure(measure_id)
+        gated_on = any(g.measure == measure_id for other in self.measures for g in other.gates)
+        gated_on |= any(
+            o.matrix is not None and o.matrix.measure == measure_id for o in self.measures
+        )
+        return (
+            m.payout_type is not PayoutType.COMMISSION
+            or m.basis is Basis.ATTAINMENT
+            or any(t.multiplier is not None for t in m.tiers)
+            or m.threshold is not None
+            or gated_on
+        )
 
     def measure(self, measure_id: str) -> Measure:
         """Return the measure called ``measure_id``."""
@@ -296,6 +388,8 @@ _PLAN_KEYS = {
     "clawback",
     "measures",
     "spifs",
+    "inputs",
+    "measurement",
 }
 _MEASURE_KEYS = {"id", "name", "weight", "credits", "quota", "quota_share", "payout"}
 _PAYOUT_KEYS = {
@@ -307,7 +401,10 @@ _PAYOUT_KEYS = {
     "curve",
     "threshold",
     "gate",
+    "gates",
     "cap",
+    "evaluate",
+    "matrix",
 }
 
 
@@ -386,9 +483,10 @@ class _Collector:
         money: bool = False,
     ) -> Decimal | None:
         try:
-            value = parse_decimal(raw)
+            value = parse_factor(raw) if factor else parse_decimal(raw)
         except ValueError:
-            self.add(full, f"must be a number; got {raw!r}")
+            how = " or a percentage such as '4%'" if factor else ""
+            self.add(full, f"must be a number{how}; got {raw!r}")
             return None
         if minimum is not None:
             if strict_min and value <= minimum:
@@ -443,6 +541,13 @@ class _Collector:
         except ValueError:
             self.add(full, f"must be a date YYYY-MM-DD; got {raw!r}")
             return dt.date(1970, 1, 1)
+
+
+def parse_factor(raw: Any) -> Decimal:
+    """A rate, multiplier or attainment: a number, or a percentage string (``'4%'`` = 0.04)."""
+    if isinstance(raw, str) and raw.strip().endswith("%"):
+        return parse_decimal(raw.strip()[:-1]) / 100
+    return parse_decimal(raw)
 
 
 def _read_cap(c: _Collector, raw: Any, where: str) -> Cap | None:
@@ -512,9 +617,155 @@ def _read_curve(c: _Collector, raw: Any, where: str) -> tuple[tuple[Decimal, Dec
         if a is not None and p is not None:
             points.append((a, p))
     for i in range(1, len(points)):
-        if points[i][0] <= points[i - 1][0]:
-            c.add(f"{where}[{i}].attainment", "must increase from point to point")
+        if points[i][0] < points[i - 1][0]:
+            c.add(f"{where}[{i}].attainment", "must not decrease from point to point")
+        elif i >= 2 and points[i][0] == points[i - 1][0] == points[i - 2][0]:
+            c.add(
+                f"{where}[{i}].attainment",
+                "a step is two points at one attainment (below and above it), not three",
+            )
     return tuple(points)
+
+
+def _days(c: _Collector, raw: Any, full: str) -> int:
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw < 1:
+        c.add(full, f"must be a whole number of days >= 1; got {raw!r}")
+        return 1
+    return raw
+
+
+def _read_clawback(c: _Collector, d: dict) -> Clawback:
+    """``clawback``: window and method, a fixed percentage, or a schedule by deal age."""
+    c.unknown(d, {"window_days", "method", "percent", "schedule"}, "clawback")
+    default = ClawbackMethod.SCHEDULE if "schedule" in d else ClawbackMethod.FULL
+    method = c.choice(d, "method", "clawback", ClawbackMethod, default)
+    if method is not ClawbackMethod.SCHEDULE:
+        window = _days(c, d.get("window_days"), "clawback.window_days")
+        percent = None
+        if method is ClawbackMethod.PERCENT:
+            percent = c.number(d, "percent", "clawback", minimum=0, maximum=1, factor=True)
+        elif "percent" in d:
+            c.add("clawback.percent", "applies to method 'percent' only")
+        if "schedule" in d:
+            c.add("clawback.schedule", "applies to method 'schedule' only")
+        return Clawback(window, method, percent)
+    raw = d.get("schedule")
+    if not isinstance(raw, list) or not raw:
+        c.add("clawback.schedule", f"must be a non-empty list of steps; got {raw!r}")
+        raw = []
+    steps: list[tuple[int, Decimal]] = []
+    for i, item in enumerate(raw):
+        full = f"clawback.schedule[{i}]"
+        step = c.mapping(item, full)
+        c.unknown(step, {"up_to_days", "percent"}, full)
+        days = _days(c, step.get("up_to_days"), f"{full}.up_to_days")
+        share = c.number(step, "percent", full, minimum=0, maximum=1, factor=True)
+        if steps and days <= steps[-1][0]:
+            c.add(f"{full}.up_to_days", f"must be greater than {steps[-1][0]}; got {days}")
+        steps.append((days, share if share is not None else Decimal(0)))
+    if "window_days" in d:
+        c.add("clawback.window_days", "is the schedule's last up_to_days; do not give both")
+    return Clawback(steps[-1][0] if steps else 1, method, None, tuple(steps))
+
+
+def _levels(c: _Collector, raw: Any, full: str) -> tuple[Decimal, ...]:
+    if not isinstance(raw, list) or not raw:
+        c.add(full, f"must be a non-empty list of attainment levels; got {raw!r}")
+        return ()
+    out = [c.check_number(v, f"{full}[{i}]", minimum=0, factor=True) for i, v in enumerate(raw)]
+    levels = tuple(v if v is not None else Decimal(0) for v in out)
+    if any(b <= a for a, b in itertools.pairwise(levels)):
+        c.add(full, f"must increase strictly; got {raw!r}")
+    return levels
+
+
+def _read_matrix(c: _Collector, raw: Any, where: str) -> Matrix | None:
+    """``matrix: {measure, rows, columns, values}`` (see :class:`Matrix`)."""
+    d = c.mapping(raw, where)
+    if raw is None:
+        c.add(where, "is required for type 'matrix'")
+        return None
+    c.unknown(d, {"measure", "rows", "columns", "values"}, where)
+    other = c.text(d, "measure", where)
+    rows = _levels(c, d.get("rows"), f"{where}.rows")
+    cols = _levels(c, d.get("columns"), f"{where}.columns")
+    raw_values = d.get("values")
+    if not isinstance(raw_values, list) or len(raw_values) != len(rows):
+        c.add(f"{where}.values", f"must be a list of {len(rows)} rows (one per level in 'rows')")
+        return None
+    values = []
+    for i, line in enumerate(raw_values):
+        if not isinstance(line, list) or len(line) != len(cols):
+            c.add(f"{where}.values[{i}]", f"must list {len(cols)} values (one per column)")
+            return None
+        cells = [
+            c.check_number(v, f"{where}.values[{i}][{j}]", minimum=0, factor=True)
+            for j, v in enumerate(line)
+        ]
+        values.append(tuple(v if v is not None else Decimal(0) for v in cells))
+    return Matrix(other, rows, cols, tuple(values))
+
+
+def _read_evaluate(
+    c: _Collector, pdata: Mapping, pw: str, ptype: PayoutType, basis: Basis, tiers: tuple
+) -> bool:
+    """``evaluate``: ``year_to_date`` (default) or ``per_transaction``.
+
+    Per transaction, the rate table is applied to each credit line's amount on its own (the
+    line's tiers start from zero), and the results are summed; it needs dollar tiers with
+    absolute rates, since a quota or a base commission rate has no meaning for one deal.
+    """
+    raw = pdata.get("evaluate", "year_to_date")
+    if raw not in ("year_to_date", "per_transaction"):
+        c.add(f"{pw}.evaluate", f"must be one of year_to_date, per_transaction; got {raw!r}")
+        return False
+    if raw == "year_to_date":
+        return False
+    if ptype is not PayoutType.COMMISSION or basis is not Basis.AMOUNT:
+        c.add(f"{pw}.evaluate", "per_transaction needs type 'commission' with basis 'amount'")
+    if any(t.multiplier is not None for t in tiers):
+        c.add(f"{pw}.evaluate", "per_transaction needs absolute rates ('rate'), not multipliers")
+    return True
+
+
+def _read_gates(c: _Collector, pdata: Mapping, pw: str) -> tuple[Gate, ...]:
+    """``gate: {measure, min_attainment}`` or ``gates: [...]`` (all must hold)."""
+    if "gate" in pdata and "gates" in pdata:
+        c.add(f"{pw}.gates", "give either 'gate' or 'gates', not both")
+    items: list[tuple[str, Any]] = []
+    if "gate" in pdata:
+        items.append((f"{pw}.gate", pdata["gate"]))
+    if "gates" in pdata:
+        raw = pdata["gates"]
+        if not isinstance(raw, list) or not raw:
+            c.add(f"{pw}.gates", f"must be a non-empty list of gates; got {raw!r}")
+            raw = []
+        items += [(f"{pw}.gates[{i}]", g) for i, g in enumerate(raw)]
+    gates = []
+    for full, raw in items:
+        gdata = c.mapping(raw, full)
+        c.unknown(gdata, {"measure", "min_attainment"}, full)
+        gm = c.text(gdata, "measure", full)
+        ga = c.number(gdata, "min_attainment", full, minimum=0, factor=True)
+        gates.append(Gate(gm, ga or Decimal(0)))
+    return tuple(gates)
+
+
+def _read_boundary(c: _Collector, raw: Any, pw: str) -> tuple[Boundary, ThresholdRule]:
+    """``on_boundary``: one value for tiers and curve points, or one rule per kind.
+
+    ``higher_tier`` / ``lower_tier`` alone set the tier rule and the matching threshold rule
+    (``met`` / ``not_met``); ``{tiers: ..., thresholds: ...}`` sets them separately.
+    """
+    if raw is None:
+        return Boundary.HIGHER_TIER, ThresholdRule.MET
+    if isinstance(raw, Mapping):
+        c.unknown(raw, {"tiers", "thresholds"}, f"{pw}.on_boundary")
+        tiers = c.choice(raw, "tiers", f"{pw}.on_boundary", Boundary, Boundary.HIGHER_TIER)
+        thr = c.choice(raw, "thresholds", f"{pw}.on_boundary", ThresholdRule, ThresholdRule.MET)
+        return tiers, thr
+    tiers = c.choice({"on_boundary": raw}, "on_boundary", pw, Boundary, Boundary.HIGHER_TIER)
+    return tiers, ThresholdRule.MET if tiers is Boundary.HIGHER_TIER else ThresholdRule.NOT_MET
 
 
 def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | None:
@@ -546,28 +797,36 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
     pw = f"{where}.payout"
     c.unknown(pdata, _PAYOUT_KEYS, pw)
     ptype = c.choice(pdata, "type", pw, PayoutType, PayoutType.COMMISSION)
+    if pdata.get("method") == "interpolated":
+        c.add(
+            f"{pw}.method",
+            "'interpolated' is ambiguous: write 'interpolated_rate' (the rate interpolated "
+            "between tier starts, applied to the whole amount)",
+        )
+        pdata = {**pdata, "method": "interpolated_rate"}
     method = c.choice(pdata, "method", pw, RateMethod, RateMethod.MARGINAL)
     basis = c.choice(pdata, "basis", pw, Basis, Basis.ATTAINMENT)
-    boundary = c.choice(pdata, "on_boundary", pw, Boundary, Boundary.HIGHER_TIER)
+    boundary, at_threshold = _read_boundary(c, pdata.get("on_boundary"), pw)
     tiers: tuple[Tier, ...] = ()
     curve: tuple[tuple[Decimal, Decimal], ...] = ()
+    matrix = None
     if ptype is PayoutType.COMMISSION:
         tiers = _read_tiers(c, pdata.get("tiers"), f"{pw}.tiers", basis)
         if "curve" in pdata:
             c.add(f"{pw}.curve", "applies to type 'bonus' only; a commission uses 'tiers'")
+    elif ptype is PayoutType.MATRIX:
+        matrix = _read_matrix(c, pdata.get("matrix"), f"{pw}.matrix")
+        for key in ("tiers", "method", "basis", "curve"):
+            if key in pdata:
+                c.add(f"{pw}.{key}", "does not apply to type 'matrix'")
     else:
         curve = _read_curve(c, pdata.get("curve"), f"{pw}.curve")
         for key in ("tiers", "method", "basis"):
             if key in pdata:
                 c.add(f"{pw}.{key}", "applies to type 'commission' only; a bonus uses 'curve'")
     threshold = c.number(pdata, "threshold", pw, required=False, minimum=0, factor=True)
-    gate = None
-    if "gate" in pdata:
-        gdata = c.mapping(pdata["gate"], f"{pw}.gate")
-        c.unknown(gdata, {"measure", "min_attainment"}, f"{pw}.gate")
-        gm = c.text(gdata, "measure", f"{pw}.gate")
-        ga = c.number(gdata, "min_attainment", f"{pw}.gate", minimum=0, factor=True)
-        gate = Gate(gm, ga or Decimal(0))
+    gates = _read_gates(c, pdata, pw)
+    per_transaction = _read_evaluate(c, pdata, pw, ptype, basis, tiers)
     cap = _read_cap(c, pdata.get("cap"), f"{pw}.cap")
     return Measure(
         id=mid,
@@ -578,10 +837,13 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
         method=method,
         basis=basis,
         boundary=boundary,
+        at_threshold=at_threshold,
         tiers=tiers,
         curve=curve,
         threshold=threshold,
-        gate=gate,
+        gates=gates,
+        per_transaction=per_transaction,
+        matrix=matrix,
         cap=cap,
         quota=quota,
         quota_share=share,
@@ -609,6 +871,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
     else:
         c.add("year", f"must be a year between 1990 and 2100; got {year_raw!r}")
     freq = c.choice(data, "payout_frequency", "", Frequency, Frequency.QUARTERLY)
+    measurement = c.choice(data, "measurement", "", Measurement, Measurement.YEAR_TO_DATE)
 
     ti = c.number(data, "target_incentive", "", required=False, minimum=0, money=True)
     base = c.number(data, "base_salary", "", required=False, minimum=0, money=True)
@@ -655,14 +918,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         draw = Draw(dtype, amount or Decimal(0), months)
     clawback = None
     if data.get("clawback") is not None:
-        d = c.mapping(data["clawback"], "clawback")
-        c.unknown(d, {"window_days", "method"}, "clawback")
-        window = d.get("window_days")
-        if not isinstance(window, int) or isinstance(window, bool) or window < 1:
-            c.add("clawback.window_days", f"must be a whole number of days >= 1; got {window!r}")
-            window = 1
-        method = c.choice(d, "method", "clawback", ClawbackMethod, ClawbackMethod.FULL)
-        clawback = Clawback(window, method)
+        clawback = _read_clawback(c, c.mapping(data["clawback"], "clawback"))
 
     measures: list[Measure] = []
     raw_measures = data.get("measures")
@@ -679,11 +935,17 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         if total != 1:
             c.add("measures", f"weights must sum to 1; got {total}")
     for m in measures:
-        if m.gate is not None and m.gate.measure not in ids:
+        if m.matrix is not None and m.matrix.measure not in ids:
             c.add(
-                f"measures ({m.id}).payout.gate.measure",
-                f"names unknown measure {m.gate.measure!r}",
+                f"measures ({m.id}).payout.matrix.measure",
+                f"names unknown measure {m.matrix.measure!r}",
             )
+        for g in m.gates:
+            if g.measure not in ids:
+                c.add(
+                    f"measures ({m.id}).payout.gate.measure",
+                    f"names unknown measure {g.measure!r}",
+                )
 
     spifs: list[Spif] = []
     raw_spifs = data.get("spifs", []) or []
@@ -717,6 +979,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
             )
         )
 
+    date_format = _read_inputs(c, data.get("inputs"))
     if c.problems:
         raise InputDataError(c.problems)
     return Plan(
@@ -734,7 +997,29 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         clawback=clawback,
         spifs=tuple(spifs),
         source=source,
+        date_format=date_format,
+        measurement=measurement,
     )
+
+
+def _read_inputs(c: _Collector, raw: Any) -> str | None:
+    """The ``inputs`` section: how the input tables are written (``date_format``)."""
+    if raw is None:
+        return None
+    d = c.mapping(raw, "inputs")
+    c.unknown(d, {"date_format"}, "inputs")
+    fmt = d.get("date_format")
+    if fmt is None:
+        return None
+    try:
+        date_format_directive(fmt if isinstance(fmt, str) else "")
+    except InputDataError:
+        c.add(
+            "inputs.date_format",
+            f"must name a four-digit year, a month and a day, e.g. 'DD/MM/YYYY'; got {fmt!r}",
+        )
+        return None
+    return fmt
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -858,6 +1143,11 @@ def describe_plan(plan: Plan) -> str:
                 for t in m.tiers
             )
             how = f"{m.method} commission ({tiers})"
+        elif m.matrix is not None:
+            how = (
+                f"payout matrix on its attainment and {m.matrix.measure}'s "
+                f"({len(m.matrix.rows)} x {len(m.matrix.columns)} levels)"
+            )
         else:
             how = "bonus curve " + ", ".join(
                 f"{float(a) * 100:g}% -> {p:g}x target" for a, p in m.curve
@@ -865,10 +1155,9 @@ def describe_plan(plan: Plan) -> str:
         extras = []
         if m.threshold is not None:
             extras.append(f"nothing below {float(m.threshold) * 100:g}% attainment")
-        if m.gate is not None:
+        for g in m.gates:
             extras.append(
-                f"only if {m.gate.measure} reaches {float(m.gate.min_attainment) * 100:g}% "
-                "attainment"
+                f"only if {g.measure} reaches {float(g.min_attainment) * 100:g}% attainment"
             )
         if m.cap is not None:
             extras.append(

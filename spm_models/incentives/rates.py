@@ -1,8 +1,12 @@
-"""Vectorised rate tables and payout curves on integer cents (see :mod:`.money` for rounding).
+"""Vectorised rate tables and payout curves on integer cents, in exact rational arithmetic.
 
 All functions take arrays with one entry per (participant, period) row and never loop over rows.
-Tier starts are given per row in cents (attainment-basis starts are converted with
-:func:`tier_starts_cents`), so a rep-specific quota moves the tier boundaries for that rep only.
+Nothing is rounded before a step's result: a tier start on attainment is ``quota x start``
+(possibly a fraction of a cent), a base commission rate is ``target / quota``, an attainment
+is ``credit / quota``; each is carried as an exact numerator over a denominator, comparisons
+are made by cross-multiplying, and only a step's result (base x rate) is rounded, once, half
+away from zero to the cent. Rates and attainment shown in the trace are rounded to 8 decimals
+for display only.
 """
 
 from __future__ import annotations
@@ -11,8 +15,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spm_models.incentives.money import FACTOR_SCALE, div_round, mul_div
-from spm_models.incentives.plan import Boundary, RateMethod
+from spm_models.incentives.money import (
+    FACTOR_SCALE,
+    compare,
+    iadd,
+    imul,
+    mul_div,
+    reduce_units,
+    round_ratio,
+)
+from spm_models.incentives.plan import Boundary, RateMethod, ThresholdRule
 
 
 @dataclass(frozen=True)
@@ -24,11 +36,11 @@ class TierEvaluation:
     total : ndarray of int64, shape (n,)
         Amount earned per row, cents (the sum of ``result`` over tiers).
     base : ndarray of int64, shape (n, k)
-        Amount each tier's rate applies to, cents.
+        Amount each tier's rate applies to, cents (rounded for display).
     rate : ndarray of int64, shape (n, k)
-        Rate applied, in units of 1e-8.
+        Rate applied, in units of 1e-8 (rounded for display; the result uses the exact rate).
     result : ndarray of int64, shape (n, k)
-        ``round(base * rate)``, cents.
+        ``round(base * rate)`` on the exact base and rate, cents.
     used : ndarray of bool, shape (n, k)
         Which tier lines take part (for the trace).
     """
@@ -40,8 +52,57 @@ class TierEvaluation:
     used: np.ndarray
 
 
-def tier_starts_cents(starts: np.ndarray, quota_cents: np.ndarray | None) -> np.ndarray:
-    """Tier starts per row in cents.
+@dataclass(frozen=True)
+class ExactRates:
+    """Tier rates per row as exact fractions ``num / den``.
+
+    Attributes
+    ----------
+    num : ndarray of int (int64 or Python ints), shape (n, k) or (1, k)
+    den : ndarray of int, shape (n, 1) or (1, 1); positive
+    """
+
+    num: np.ndarray
+    den: np.ndarray
+
+    def units(self) -> np.ndarray:
+        """Rates in units of 1e-8, rounded half away from zero (for display)."""
+        return round_ratio(imul(self.num, FACTOR_SCALE), self.den)
+
+
+def absolute_rates(units: np.ndarray) -> ExactRates:
+    """Rates typed in the plan (units of 1e-8), exact."""
+    nums, den = reduce_units(units)
+    return ExactRates(nums[None, :], np.array([[den]], dtype=np.int64))
+
+
+def bcr_rates(multipliers: np.ndarray, annual_target: np.ndarray, annual_quota: np.ndarray):
+    """Multiplier x base commission rate (target incentive x weight / annual quota), exact.
+
+    Rows without a quota get rate 0.
+    """
+    mult, scale = reduce_units(multipliers)
+    quota = np.asarray(annual_quota, dtype=np.int64)
+    target = np.where(quota > 0, np.asarray(annual_target, dtype=np.int64), 0)
+    num = imul(target[:, None], mult[None, :])
+    den = imul(np.where(quota > 0, quota, 1)[:, None], scale)
+    return ExactRates(num, den)
+
+
+@dataclass(frozen=True)
+class TierStarts:
+    """Tier starts per row in cents as ``num / den`` (``den`` 1 for amounts, 1e8 on quota)."""
+
+    num: np.ndarray
+    den: int
+
+    def cents(self) -> np.ndarray:
+        """Starts rounded to the cent (for display)."""
+        return round_ratio(self.num, self.den)
+
+
+def tier_starts(starts: np.ndarray, quota_cents: np.ndarray | None) -> TierStarts:
+    """Tier starts per row.
 
     Parameters
     ----------
@@ -52,46 +113,70 @@ def tier_starts_cents(starts: np.ndarray, quota_cents: np.ndarray | None) -> np.
     """
     starts = np.asarray(starts, dtype=np.int64)
     if quota_cents is None:
-        return starts[None, :]
-    return mul_div(np.asarray(quota_cents, dtype=np.int64)[:, None], starts[None, :])
+        return TierStarts(starts[None, :], 1)
+    quota = np.asarray(quota_cents, dtype=np.int64)[:, None]
+    nums, den = reduce_units(starts)
+    return TierStarts(imul(quota, nums[None, :]), den)
+
+
+def tier_starts_cents(starts: np.ndarray, quota_cents: np.ndarray | None) -> np.ndarray:
+    """Tier starts per row rounded to cents (for display)."""
+    return tier_starts(starts, quota_cents).cents()
 
 
 def reaches(amount: np.ndarray, level: np.ndarray, boundary: Boundary) -> np.ndarray:
     """Whether ``amount`` reaches ``level``; on the boundary it does under ``higher_tier``."""
-    if boundary is Boundary.HIGHER_TIER:
-        return amount >= level
-    return amount > level
+    diff = compare(amount, level)
+    return diff >= 0 if boundary is Boundary.HIGHER_TIER else diff > 0
 
 
-def tier_index(credit: np.ndarray, starts: np.ndarray, boundary: Boundary) -> np.ndarray:
+def meets_level(
+    credit: np.ndarray, quota: np.ndarray, level_units: int, rule: ThresholdRule
+) -> np.ndarray:
+    """Whether attainment ``credit / quota`` meets a level (units of 1e-8), exactly.
+
+    ``credit / quota >= level`` is tested as ``credit x 1e8 >= quota x level`` on integers, so
+    $6,999,999.95 on a $10M quota is below 70% and $7,000,000.00 is on it. Rows without a
+    quota never meet a level.
+    """
+    credit = np.asarray(credit, dtype=np.int64)
+    quota = np.asarray(quota, dtype=np.int64)
+    (num,), den = reduce_units([level_units])
+    diff = compare(imul(credit, den), imul(quota, num))
+    met = diff >= 0 if rule is ThresholdRule.MET else diff > 0
+    return met & (quota > 0)
+
+
+def tier_index(credit: np.ndarray, starts: TierStarts, boundary: Boundary) -> np.ndarray:
     """Index of the tier each row's amount falls in (tier 0 starts at zero)."""
-    credit = np.asarray(credit, dtype=np.int64)[:, None]
-    starts = np.broadcast_to(starts, (credit.shape[0], starts.shape[-1]))
-    return reaches(credit, starts[:, 1:], boundary).sum(axis=1).astype(np.int64)
+    scaled = imul(np.asarray(credit, dtype=np.int64)[:, None], starts.den)
+    n, k = scaled.shape[0], starts.num.shape[-1]
+    num = np.broadcast_to(starts.num, (n, k))
+    return reaches(scaled, num[:, 1:], boundary).sum(axis=1).astype(np.int64)
 
 
 def evaluate_rate_table(
     credit: np.ndarray,
-    starts: np.ndarray,
-    rates: np.ndarray,
+    starts: TierStarts,
+    rates: ExactRates,
     method: RateMethod,
     boundary: Boundary = Boundary.HIGHER_TIER,
 ) -> TierEvaluation:
-    """Apply a rate table to credited amounts.
+    """Apply a rate table to credited amounts, exactly.
 
     Parameters
     ----------
     credit : ndarray of int64, shape (n,)
         Credited amount per row, cents.
-    starts : ndarray of int64, shape (n, k) or (1, k)
-        Tier starts in cents (ascending; the first is 0).
-    rates : ndarray of int64, shape (n, k) or (k,)
-        Tier rates in units of 1e-8.
+    starts : TierStarts
+        Tier starts (ascending; the first is 0).
+    rates : ExactRates
+        Tier rates.
     method : RateMethod
-        ``marginal``, ``retroactive`` or ``interpolated`` (see :class:`RateMethod`).
+        ``marginal``, ``retroactive`` or ``interpolated_rate`` (see :class:`RateMethod`).
     boundary : Boundary
         Which tier an amount exactly on a start belongs to (matters for ``retroactive``; the
-        other two methods are continuous at tier starts).
+        other methods are continuous at tier starts).
 
     Returns
     -------
@@ -99,50 +184,112 @@ def evaluate_rate_table(
     """
     credit = np.asarray(credit, dtype=np.int64)
     n = credit.shape[0]
-    k = np.asarray(starts).shape[-1]
-    starts = np.broadcast_to(np.asarray(starts, dtype=np.int64), (n, k))
-    rates = np.broadcast_to(np.asarray(rates, dtype=np.int64), (n, k))
+    k = starts.num.shape[-1]
+    s_num = np.broadcast_to(starts.num, (n, k))
+    r_num = np.broadcast_to(rates.num, (n, k))
+    r_den = np.broadcast_to(rates.den, (n, 1))
     rows = np.arange(n)
+    scaled = imul(credit[:, None], starts.den)
+    shown_rate = np.broadcast_to(rates.units(), (n, k)).copy()
     if method is RateMethod.MARGINAL:
-        upper = np.concatenate([starts[:, 1:], np.full((n, 1), np.iinfo(np.int64).max)], axis=1)
-        width = upper - starts
-        base = np.clip(credit[:, None] - starts, 0, width)
-        result = mul_div(base, rates)
-        used = base != 0
+        base = iadd(scaled, s_num, -1)
+        base = np.maximum(base, 0)
+        if k > 1:
+            width = iadd(s_num[:, 1:], s_num[:, :-1], -1)
+            base[:, :-1] = np.minimum(base[:, :-1], width)
+        result = round_ratio(imul(base, r_num), imul(r_den, starts.den))
+        shown_base = round_ratio(base, starts.den)
+        used = shown_base != 0
         used[:, 0] = True
-        return TierEvaluation(result.sum(axis=1), base, rates.copy(), result, used)
+        return TierEvaluation(result.sum(axis=1), shown_base, shown_rate, result, used)
 
     idx = tier_index(credit, starts, boundary)
-    if method is RateMethod.RETROACTIVE:
-        rate = rates[rows, idx]
-    else:
+    rate_num = r_num[rows, idx][:, None]
+    rate_den = r_den
+    if method is RateMethod.INTERPOLATED_RATE:
         nxt = np.minimum(idx + 1, k - 1)
-        lo = starts[rows, idx]
-        span = starts[rows, nxt] - lo
-        step = rates[rows, nxt] - rates[rows, idx]
-        last = (idx == k - 1) | (span <= 0)
-        moved = np.clip(credit - lo, 0, None)
-        frac = mul_div(moved, step, np.where(last, 1, span))
-        rate = rates[rows, idx] + np.where(last, 0, frac)
-    total = mul_div(credit, rate)
+        lo = s_num[rows, idx][:, None]
+        span = iadd(s_num[rows, nxt][:, None], lo, -1)
+        last = ((idx == k - 1)[:, None]) | (span <= 0)
+        safe_span = np.where(last, 1, span)
+        step = iadd(r_num[rows, nxt][:, None], rate_num, -1)
+        moved = iadd(scaled, lo, -1)
+        interp = iadd(imul(rate_num, safe_span), imul(moved, step))
+        rate_num = np.where(last, rate_num, interp)
+        rate_den = imul(rate_den, safe_span)
+    total = round_ratio(imul(credit[:, None], rate_num), rate_den)[:, 0]
     base = np.zeros((n, k), dtype=np.int64)
     rate_m = np.zeros((n, k), dtype=np.int64)
     result = np.zeros((n, k), dtype=np.int64)
     used = np.zeros((n, k), dtype=bool)
     base[rows, idx] = credit
-    rate_m[rows, idx] = rate
+    rate_m[rows, idx] = round_ratio(imul(rate_num, FACTOR_SCALE), rate_den)[:, 0]
     result[rows, idx] = total
     used[rows, idx] = True
     return TierEvaluation(total, base, rate_m, result, used)
 
 
 def attainment_units(credit: np.ndarray, quota: np.ndarray) -> np.ndarray:
-    """Attainment ``credit / quota``, units of 1e-8, rounded half away from zero (0: no quota)."""
+    """Attainment ``credit / quota`` in units of 1e-8, rounded for display (0: no quota).
+
+    Never used to decide anything: thresholds, gates and curve points compare exactly.
+    """
     credit = np.asarray(credit, dtype=np.int64)
     quota = np.asarray(quota, dtype=np.int64)
     safe = np.where(quota > 0, quota, 1)
     att = mul_div(credit, FACTOR_SCALE, safe)
     return np.where(quota > 0, att, 0)
+
+
+@dataclass(frozen=True)
+class CurveOutcome:
+    """A payout curve's result: cents paid and the curve value shown (units of 1e-8)."""
+
+    cents: np.ndarray
+    value: np.ndarray
+
+
+def curve_payout(
+    credit: np.ndarray,
+    quota: np.ndarray,
+    target: np.ndarray,
+    points_att: np.ndarray,
+    points_pay: np.ndarray,
+    boundary: Boundary = Boundary.HIGHER_TIER,
+) -> CurveOutcome:
+    """Pay ``target x curve(credit / quota)`` with one rounding to the cent.
+
+    The curve is linear between points, pays nothing below the first point (on the first
+    point it pays under ``higher_tier``) and stays flat after the last. Two points at one
+    attainment make a step: on the step the upper value applies under ``higher_tier`` and the
+    lower one under ``lower_tier``. The segment is found by comparing ``credit x 1e8`` with
+    ``quota x point`` on integers, and the value is interpolated on the exact attainment.
+    """
+    credit = np.asarray(credit, dtype=np.int64)
+    quota = np.asarray(quota, dtype=np.int64)
+    target = np.asarray(target, dtype=np.int64)
+    xs, dx_den = reduce_units(points_att)
+    ys, dy_den = reduce_units(points_pay)
+    k = len(xs)
+    has = quota > 0
+    q = np.where(has, quota, 1)[:, None]
+    cs = imul(np.where(has, credit, 0)[:, None], dx_den)
+    xq = imul(q, xs[None, :])
+    j = reaches(cs, xq, boundary).sum(axis=1) - 1
+    below = j < 0
+    jc = np.clip(j, 0, k - 1)
+    nxt = np.minimum(jc + 1, k - 1)
+    last = (jc == k - 1) | (xs[nxt] <= xs[jc])
+    dx = np.where(last, 1, xs[nxt] - xs[jc])[:, None]
+    dy = np.where(last, 0, ys[nxt] - ys[jc])[:, None]
+    rows = np.arange(len(credit))
+    moved = iadd(cs, xq[rows, jc][:, None], -1)
+    # value = (ys[j] * dx * q + moved * dy) / (dy_den * dx * q): exact linear interpolation
+    value_num = iadd(imul(ys[jc][:, None], dx, q), imul(moved, dy))
+    value_den = imul(dx, q, dy_den)
+    cents = round_ratio(imul(target[:, None], value_num), value_den)[:, 0]
+    value = round_ratio(imul(value_num, FACTOR_SCALE), value_den)[:, 0]
+    return CurveOutcome(np.where(below, 0, cents), np.where(below, 0, value))
 
 
 def curve_value(
@@ -151,23 +298,25 @@ def curve_value(
     points_pay: np.ndarray,
     boundary: Boundary = Boundary.HIGHER_TIER,
 ) -> np.ndarray:
-    """Payout-curve value at each attainment, units of 1e-8 (linear between points).
-
-    Below the first point the curve pays nothing (an attainment exactly on the first point pays
-    under ``higher_tier``); beyond the last point it stays flat.
-    """
+    """Payout-curve value at attainments given in units of 1e-8 (for plots and simulations)."""
     att = np.asarray(attainment, dtype=np.int64)
-    xs = np.asarray(points_att, dtype=np.int64)
-    ys = np.asarray(points_pay, dtype=np.int64)
-    j = np.searchsorted(xs, att, side="right") - 1
-    j_clip = np.clip(j, 0, len(xs) - 1)
-    nxt = np.minimum(j_clip + 1, len(xs) - 1)
-    span = xs[nxt] - xs[j_clip]
-    last = (j_clip == len(xs) - 1) | (span <= 0)
-    step = ys[nxt] - ys[j_clip]
-    frac = div_round(
-        np.where(last, 0, (att - xs[j_clip]) * step), np.where(last, 1, span).astype(np.int64)
-    )
-    value = ys[j_clip] + frac
-    below = ~reaches(att, np.full_like(att, xs[0]), boundary)
-    return np.where(below | (j < 0), 0, value).astype(np.int64)
+    one = np.full(att.shape, FACTOR_SCALE, dtype=np.int64)
+    out = curve_payout(att, one, one, points_att, points_pay, boundary)
+    return out.value
+
+
+def level_index(
+    credit: np.ndarray, quota: np.ndarray, levels_units: np.ndarray, boundary: Boundary
+) -> np.ndarray:
+    """Index of the last attainment level reached (``-1``: below the first), exactly.
+
+    ``credit / quota`` reaches a level ``x`` when ``credit x den >= quota x num`` (``>`` under
+    ``lower_tier``); rows without a quota reach no level.
+    """
+    nums, den = reduce_units(levels_units)
+    credit = np.asarray(credit, dtype=np.int64)
+    quota = np.asarray(quota, dtype=np.int64)
+    scaled = imul(credit[:, None], den)
+    level = imul(np.where(quota > 0, quota, 1)[:, None], nums[None, :])
+    hit = reaches(scaled, level, boundary) & (quota > 0)[:, None]
+    return hit.sum(axis=1).astype(np.int64) - 1

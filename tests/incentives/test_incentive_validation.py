@@ -62,7 +62,7 @@ def test_measure_errors_name_the_measure_and_key() -> None:
     text = _error(plan_dict([bad]))
     assert (
         "bad.yaml: key 'measures[0] (new).payout.method' must be one of marginal, retroactive, "
-        "interpolated; got 'steps'" in text
+        "interpolated_rate; got 'steps'" in text
     )
     assert "key 'measures[0] (new).payout.tiers[0].from' must be 0" in text
     assert "key 'measures[0] (new).payout.tiers[1].from' must be greater than the previous" in text
@@ -92,7 +92,7 @@ def test_bonus_and_commission_keys_do_not_mix() -> None:
     }
     text = _error(plan_dict([m]))
     assert "payout.tiers' applies to type 'commission' only" in text
-    assert "curve[1].attainment' must increase" in text
+    assert "curve[1].attainment' must not decrease" in text
 
 
 def test_load_plan_reports_file_problems(tmp_path) -> None:
@@ -172,7 +172,10 @@ def test_assignment_errors() -> None:
 
 
 def test_a_measure_without_any_quota_is_an_error() -> None:
-    plan = make_plan([commission_measure([{"from": 0, "rate": 0.1}], quota=None)])
+    """A measure whose payout depends on its quota (attainment-basis tiers) must have one."""
+    plan = make_plan(
+        [commission_measure([{"from": 0, "rate": 0.1}], quota=None, basis="attainment")]
+    )
     with pytest.raises(
         InputDataError, match="has no quota for measure 'new' of plan 'p': give column 'quota_new'"
     ):

@@ -1,0 +1,45 @@
+"""Measurement period against payout period: annual determination, annual payouts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from spm_models.incentives import compute_payouts
+
+from .helpers import assignment, commission_measure, credit, frame, make_plan, row, usd
+
+
+def _plan(**extra):
+    m = commission_measure([{"from": 0, "rate": "10%"}], threshold="50%")
+    return make_plan([m], payout_frequency="quarterly", **extra)
+
+
+ROWS = [credit("D1", "300000", "2027-02-10"), credit("D2", "300000", "2027-08-10")]
+
+
+def test_annual_measurement_pays_only_once_the_annual_threshold_is_reached() -> None:
+    """10% of credit, nothing below 50% attainment, $1M quota, paid quarterly. D1 $300,000 in
+    February, D2 $300,000 in August.
+
+    Year to date (the default): Q1 quota is $250,000, attainment 120%, Q1 pays 30,000.00; at
+    Q2 the YTD quota is $500,000 and 60% still passes. Annual measurement: Q1 is 30% of the
+    $1M year, below 50%: nothing; Q3 reaches 60%: 60,000.00 paid in Q3, no negative balance
+    at any point."""
+    ytd = compute_payouts(_plan(), frame([assignment()]), frame(ROWS))
+    assert usd(row(ytd, "R1", "2027-Q1")["earned_cents"]) == Decimal("30000.00")
+    annual = compute_payouts(_plan(measurement="annual"), frame([assignment()]), frame(ROWS))
+    assert usd(row(annual, "R1", "2027-Q1")["earned_cents"]) == 0
+    assert usd(row(annual, "R1", "2027-Q2")["earned_cents"]) == 0
+    assert usd(row(annual, "R1", "2027-Q3")["earned_cents"]) == Decimal("60000.00")
+    assert (annual.statements["closing_balance_cents"] >= 0).all()
+
+
+def test_annual_payout_frequency_has_one_period() -> None:
+    """``payout_frequency: annual``: one statement, period '2027', on the full year:
+    600,000 x 10% = 60,000.00."""
+    m = commission_measure([{"from": 0, "rate": "10%"}], threshold="50%")
+    plan = make_plan([m], payout_frequency="annual")
+    res = compute_payouts(plan, frame([assignment()]), frame(ROWS))
+    assert res.statements["period"].tolist() == ["2027"]
+    assert usd(row(res, "R1", "2027")["earned_cents"]) == Decimal("60000.00")
+    assert set(res.credit_lines["period"]) == {"2027"}
