@@ -106,10 +106,7 @@ def test_quota_target_against_forecast_and_capacity_with_the_gap() -> None:
     assert "not reachable as planned" in d.risk
     assert d.link == "20_quota_capacity.html"
     covered = _by_title({**PLAN, "capacity.target_gap": -1_200_000.0})["Set the quota target"]
-    assert (
-        "Capacity exceeds the target by $1.20M."
-        in covered.statement
-    )
+    assert "Capacity exceeds the target by $1.20M." in covered.statement
     assert "not reachable" not in covered.risk
 
 

@@ -24,6 +24,7 @@ FORECASTER_NAMES = (
     "drift",
     "ets",
     "holt",
+    "mstl",
     "naive",
     "prophet",
     "ses",
