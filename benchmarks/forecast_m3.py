@@ -16,6 +16,8 @@ Last full run (1,428 series, ``--jobs 2``, on a shared machine with a load of ab
 auto 13.97, its components ETS 14.53, Theta 14.97, ARIMA 15.03, CES 13.85, seasonal naive 17.24;
 MASE auto 0.841. 411 CPU seconds for the one fit of all series (about 3.5 minutes of wall clock
 on two free cores; 1,484 s were measured next to other jobs). Auto misses the 13.6 target.
+With its default conformal intervals on the first 100 series, auto's 80% intervals covered
+84.7% of the 18 held-out months (375 CPU seconds).
 
 Point forecasts are scored with interval calibration off (it refits each model at 12 origins,
 13 times the cost); ``--coverage-series N`` then runs ``auto`` with its default conformal
