@@ -315,7 +315,7 @@ def compute_payouts(
     *,
     trace: bool = True,
     sources: Mapping[str, str] | None = None,
-    date_format: str | None = None,
+    date_format: str | Mapping[str, str] | None = None,
     allow_unknown_measures: bool = False,
 ) -> PayoutResult:
     """Compute payout statements and their trace.
@@ -335,10 +335,11 @@ def compute_payouts(
     sources : dict, optional
         File names used in error messages, keys ``assignments``, ``credits``,
         ``cancellations``.
-    date_format : str, optional
-        How dates are written in the three tables (``DD/MM/YYYY`` or ``%d/%m/%Y``); default
-        the plans' ``inputs.date_format``, else ISO ``YYYY-MM-DD`` only. Any other date is an
-        error naming file, column, row and value.
+    date_format : str or dict, optional
+        How dates are written in the three tables (``DD/MM/YYYY`` or ``%d/%m/%Y``), or a
+        mapping of table (``assignments``, ``credits``, ``cancellations``) to format, the
+        others ISO; default the plans' ``inputs.date_format``, else ISO ``YYYY-MM-DD`` only.
+        Any other date is an error naming file, column, row and value.
     allow_unknown_measures : bool
         Let credit lines whose ``measure`` no plan credits through (into ``excluded``)
         instead of raising.
@@ -361,14 +362,16 @@ def compute_payouts(
         **(sources or {}),
     }
     fmt = input_date_format(plan_map, date_format)
-    asg = validate_assignments(assignments, plan_map, src_names["assignments"], date_format=fmt)
-    cr = validate_credits(credits, src_names["credits"], date_format=fmt)
+    asg = validate_assignments(
+        assignments, plan_map, src_names["assignments"], date_format=fmt["assignments"]
+    )
+    cr = validate_credits(credits, src_names["credits"], date_format=fmt["credits"])
     if not allow_unknown_measures:
         check_measures(cr, known_measures(plan_map), src_names["credits"])
     canc = None
     if cancellations is not None and len(cancellations):
         canc = validate_cancellations(
-            cancellations, cr, src_names["cancellations"], date_format=fmt
+            cancellations, cr, src_names["cancellations"], date_format=fmt["cancellations"]
         )
     _check_filter_columns(plan_map, cr, src_names["credits"])
 
@@ -551,27 +554,50 @@ def _with_trueups(credit_lines: pd.DataFrame, trueups: list[pd.DataFrame]) -> pd
     return pd.concat([credit_lines, add], ignore_index=True)
 
 
-def input_date_format(plans: Mapping[str, Plan], date_format: str | None = None) -> str | None:
-    """The one date format of the input tables: given, declared by the plans, or ISO (None).
+def input_date_format(
+    plans: Mapping[str, Plan], date_format: str | Mapping[str, str] | None = None
+) -> dict[str, str | None]:
+    """The date format of each input table: given, declared by the plans, or ISO (``None``).
+
+    ``date_format`` is one format for every table or a mapping of table to format.
 
     Raises
     ------
     InputDataError
-        When plans declare different formats, or the given one differs from theirs.
+        When plans declare different formats, or a given one differs from theirs.
     """
-    declared = {p.date_format: p.source for p in plans.values() if p.date_format is not None}
+    declared = {}
+    for p in plans.values():
+        formats = p.input_date_formats()
+        if formats is not None:
+            declared.setdefault(tuple(formats.items()), p.source)
     if len(declared) > 1:
-        listed = ", ".join(f"{src} says {fmt!r}" for fmt, src in declared.items())
+        listed = " and ".join(f"{src} says {dict(fmt)}" for fmt, src in declared.items())
         raise InputDataError(f"plans declare different date formats: {listed}", source="plans")
-    if date_format is not None:
-        if declared and date_format not in declared:
-            fmt, src = next(iter(declared.items()))
-            raise InputDataError(
-                f"the date format {date_format!r} differs from {fmt!r} declared in {src}",
-                source="date format",
-            )
-        return date_format
-    return next(iter(declared), None)
+    tables = ("assignments", "credits", "cancellations")
+    ours = dict(next(iter(declared))) if declared else dict.fromkeys(tables)
+    if date_format is None:
+        return ours
+    given = (
+        dict.fromkeys(tables, date_format)
+        if isinstance(date_format, str)
+        else {**dict.fromkeys(tables), **date_format}
+    )
+    unknown = sorted(set(given) - set(tables))
+    if unknown:
+        raise InputDataError(
+            f"names unknown tables {unknown}; the tables are {list(tables)}", source="date format"
+        )
+    if declared:
+        src = next(iter(declared.values()))
+        for table in tables:
+            if given[table] != ours[table]:
+                raise InputDataError(
+                    f"{table}: the date format {given[table]!r} differs from "
+                    f"{ours[table]!r} declared in {src}",
+                    source="date format",
+                )
+    return given
 
 
 def _check_filter_columns(plans: dict[str, Plan], cr: pd.DataFrame, source: str) -> None:

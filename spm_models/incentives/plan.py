@@ -327,6 +327,7 @@ class Plan:
     description: str = ""
     source: str = "<plan>"
     date_format: str | None = None
+    date_formats: tuple[tuple[str, str], ...] = ()
     measurement: Measurement = Measurement.YEAR_TO_DATE
 
     @property
@@ -341,6 +342,14 @@ class Plan:
             return Decimal(0), Decimal(0)
         variable = self.target_incentive / self.ote
         return 1 - variable, variable
+
+    def input_date_formats(self) -> dict[str, str | None] | None:
+        """Declared date format per input table (``None`` = ISO); ``None`` if none declared."""
+        if self.date_format is None and not self.date_formats:
+            return None
+        out: dict[str, str | None] = dict.fromkeys(INPUT_TABLES, self.date_format)
+        out.update(dict(self.date_formats))
+        return out
 
     def needs_quota(self, measure_id: str) -> bool:
         """Whether a measure's payout depends on its quota.
@@ -979,7 +988,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
             )
         )
 
-    date_format = _read_inputs(c, data.get("inputs"))
+    date_format, date_formats = _read_inputs(c, data.get("inputs"))
     if c.problems:
         raise InputDataError(c.problems)
     return Plan(
@@ -998,28 +1007,46 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         spifs=tuple(spifs),
         source=source,
         date_format=date_format,
+        date_formats=date_formats,
         measurement=measurement,
     )
 
 
-def _read_inputs(c: _Collector, raw: Any) -> str | None:
-    """The ``inputs`` section: how the input tables are written (``date_format``)."""
+INPUT_TABLES = ("assignments", "credits", "cancellations")
+
+
+def _read_inputs(c: _Collector, raw: Any) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The ``inputs`` section: how the input tables write dates.
+
+    ``date_format: DD/MM/YYYY`` applies to every table; a mapping such as
+    ``date_format: {credits: DD/MM/YYYY}`` declares tables one by one (the others stay ISO).
+    """
     if raw is None:
-        return None
+        return None, ()
     d = c.mapping(raw, "inputs")
     c.unknown(d, {"date_format"}, "inputs")
     fmt = d.get("date_format")
     if fmt is None:
-        return None
+        return None, ()
+    if isinstance(fmt, Mapping):
+        c.unknown(fmt, set(INPUT_TABLES), "inputs.date_format")
+        pairs = []
+        for table in INPUT_TABLES:
+            if table in fmt and _check_date_format(c, fmt[table], f"inputs.date_format.{table}"):
+                pairs.append((table, str(fmt[table])))
+        return None, tuple(pairs)
+    return (fmt if _check_date_format(c, fmt, "inputs.date_format") else None), ()
+
+
+def _check_date_format(c: _Collector, fmt: Any, key: str) -> bool:
     try:
         date_format_directive(fmt if isinstance(fmt, str) else "")
     except InputDataError:
         c.add(
-            "inputs.date_format",
-            f"must name a four-digit year, a month and a day, e.g. 'DD/MM/YYYY'; got {fmt!r}",
+            key, f"must name a four-digit year, a month and a day, e.g. 'DD/MM/YYYY'; got {fmt!r}"
         )
-        return None
-    return fmt
+        return False
+    return True
 
 
 def load_plan(path: str | Path) -> Plan:
