@@ -64,6 +64,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from spm_models.errors import InputDataError, Problem
@@ -329,6 +330,22 @@ class Plan:
     date_format: str | None = None
     date_formats: tuple[tuple[str, str], ...] = ()
     measurement: Measurement = Measurement.YEAR_TO_DATE
+    start_month: int = 1
+
+    @property
+    def first_day(self) -> pd.Timestamp:
+        """First day of the plan year (1 January, or the fiscal year's first month)."""
+        return pd.Timestamp(self.year, self.start_month, 1)
+
+    @property
+    def last_day(self) -> pd.Timestamp:
+        """Last day of the plan year (twelve months after :attr:`first_day`, less a day)."""
+        return self.first_day + pd.DateOffset(months=12) - pd.Timedelta(days=1)
+
+    @property
+    def first_month_abs(self) -> int:
+        """The plan year's first month, counted in months since January 1970."""
+        return (self.year - 1970) * 12 + self.start_month - 1
 
     @property
     def ote(self) -> Decimal:
@@ -399,6 +416,7 @@ _PLAN_KEYS = {
     "spifs",
     "inputs",
     "measurement",
+    "fiscal_year_start_month",
 }
 _MEASURE_KEYS = {"id", "name", "weight", "credits", "quota", "quota_share", "payout"}
 _PAYOUT_KEYS = {
@@ -881,6 +899,14 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         c.add("year", f"must be a year between 1990 and 2100; got {year_raw!r}")
     freq = c.choice(data, "payout_frequency", "", Frequency, Frequency.QUARTERLY)
     measurement = c.choice(data, "measurement", "", Measurement, Measurement.YEAR_TO_DATE)
+    start_month = data.get("fiscal_year_start_month", 1)
+    if (
+        not isinstance(start_month, int)
+        or isinstance(start_month, bool)
+        or not 1 <= start_month <= 12
+    ):
+        c.add("fiscal_year_start_month", f"must be a month number 1 to 12; got {start_month!r}")
+        start_month = 1
 
     ti = c.number(data, "target_incentive", "", required=False, minimum=0, money=True)
     base = c.number(data, "base_salary", "", required=False, minimum=0, money=True)
@@ -1009,6 +1035,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         date_format=date_format,
         date_formats=date_formats,
         measurement=measurement,
+        start_month=start_month,
     )
 
 
