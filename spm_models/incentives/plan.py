@@ -1180,9 +1180,19 @@ def adjust_plan(
 def describe_plan(plan: Plan) -> str:
     """A plain-language Markdown summary of a plan (for reports and notebooks)."""
     base, variable = plan.pay_mix
+    year = (
+        str(plan.year)
+        if plan.start_month == 1
+        else f"FY{plan.year} from {plan.first_day:%B %Y} to {plan.last_day:%B %Y}"
+    )
+    basis = (
+        "as advances against the full-year quota"
+        if plan.measurement is Measurement.ANNUAL
+        else "on year-to-date figures"
+    )
     lines = [
-        f"**{plan.name}** (`{plan.id}`, {plan.year}, paid {plan.frequency} on year-to-date "
-        f"figures): OTE ${plan.ote:,.0f}, pay mix {base * 100:.0f}/{variable * 100:.0f}, target "
+        f"**{plan.name}** (`{plan.id}`, {year}, paid {plan.frequency} {basis}): OTE "
+        f"${plan.ote:,.0f}, pay mix {base * 100:.0f}/{variable * 100:.0f}, target "
         f"incentive ${plan.target_incentive:,.0f}."
     ]
     for m in plan.measures:
@@ -1196,7 +1206,8 @@ def describe_plan(plan: Plan) -> str:
                 + (f"rate {t.rate:g}" if t.rate is not None else f"{t.multiplier:g}x BCR")
                 for t in m.tiers
             )
-            how = f"{m.method} commission ({tiers})"
+            each = " on each deal" if m.per_transaction else ""
+            how = f"{m.method} commission{each} ({tiers})"
         elif m.matrix is not None:
             how = (
                 f"payout matrix on its attainment and {m.matrix.measure}'s "

@@ -67,3 +67,14 @@ def test_fiscal_year_starting_in_february() -> None:
     res_m = compute_payouts(monthly, frame([assignment()]), frame(rows))
     assert res_m.statements["period"].iloc[[0, -1]].tolist() == ["2027-02", "2028-01"]
     assert usd(row(res_m, "R1", "2028-01")["earned_cents"]) == Decimal("50.00")
+
+
+def test_plan_description_says_fiscal_year_measurement_and_per_deal() -> None:
+    from spm_models.incentives.plan import describe_plan
+
+    m = commission_measure([{"from": 0, "rate": "10%"}], evaluate="per_transaction")
+    plan = make_plan([m], fiscal_year_start_month=2, measurement="annual")
+    text = describe_plan(plan)
+    assert "FY2027 from February 2027 to January 2028" in text
+    assert "as advances against the full-year quota" in text
+    assert "marginal commission on each deal" in text
