@@ -5,8 +5,11 @@ Workload: 1,000,000 credit lines for 5,000 reps over the 12 months of 2027 (5% o
 ``ae_standard`` plan paid monthly (marginal tiers on the base commission rate, a renewals bonus
 curve with a gate and a cap, a plan cap, a SPIF, a recoverable draw, prorated clawbacks).
 
-The per-row loop reads every credit line in Python and then computes each rep's months one by
-one with Python integers, following the same rounding rule. It runs on a subset of the reps
+The engine runs with every rule it has switched on: exact rational attainment, rates and
+tier starts, commission allocated to every credit line, strict date and measure checks. The
+per-row loop reads every credit line in Python and then computes each rep's months one by
+one with Python integers and exact fractions, following the same rule (one rounding to the
+cent per step). It runs on a subset of the reps
 (``--loop-reps``, default 250, i.e. 5%) and its time is scaled linearly to the full workload; its
 statements are checked cent for cent against the engine's on the same subset.
 

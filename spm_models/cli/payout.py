@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from spm_models.errors import InputDataError
+
 
 def register(subparsers) -> None:
     """Add the ``payout`` command."""
@@ -43,11 +45,13 @@ def register(subparsers) -> None:
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument(
         "--date-format",
-        metavar="FMT",
+        metavar="[TABLE=]FMT",
+        action="append",
         default=None,
         help=(
-            "how dates are written in the input tables, e.g. DD/MM/YYYY or %%d/%%m/%%Y "
-            "(default: the plans' inputs.date_format, else YYYY-MM-DD only)"
+            "how dates are written in the input tables, e.g. DD/MM/YYYY or %%d/%%m/%%Y, or for "
+            "one table, e.g. credits=DD/MM/YYYY (repeatable; default: the plans' "
+            "inputs.date_format, else YYYY-MM-DD only)"
         ),
     )
     parser.add_argument(
@@ -59,6 +63,24 @@ def register(subparsers) -> None:
         "--no-trace", action="store_true", help="skip the trace (faster; statements unchanged)"
     )
     parser.set_defaults(handler=run)
+
+
+def _date_formats(values: list[str] | None) -> str | dict[str, str] | None:
+    """``--date-format`` values: one format for every table, or ``TABLE=FMT`` pairs."""
+    if not values:
+        return None
+    if len(values) == 1 and "=" not in values[0]:
+        return values[0]
+    pairs = {}
+    for v in values:
+        table, sep, fmt = v.partition("=")
+        if not sep:
+            raise InputDataError(
+                f"give one format for every table, or TABLE=FMT for each; got {values}",
+                source="--date-format",
+            )
+        pairs[table.strip()] = fmt.strip()
+    return pairs
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         cancellations,
         trace=not args.no_trace,
         sources=sources,
-        date_format=args.date_format,
+        date_format=_date_formats(args.date_format),
         allow_unknown_measures=args.allow_unknown_measures,
     )
     paths = result.write(args.out)

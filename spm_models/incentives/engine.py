@@ -235,10 +235,10 @@ def _year_split(total_cents: np.ndarray) -> np.ndarray:
     return np.diff(cum, axis=1)
 
 
-def _month_fractions(starts: pd.Series, ends: pd.Series, year: int) -> np.ndarray:
-    """Share of each month of ``year`` on the plan, units of 1e-8, shape (n, 12)."""
-    month_starts = pd.date_range(f"{year}-01-01", periods=12, freq="MS").to_numpy()
-    month_ends = pd.date_range(f"{year}-01-01", periods=12, freq="ME").to_numpy()
+def _month_fractions(starts: pd.Series, ends: pd.Series, first_day: pd.Timestamp) -> np.ndarray:
+    """Share of each month of the plan year on the plan, units of 1e-8, shape (n, 12)."""
+    month_starts = pd.date_range(first_day, periods=12, freq="MS").to_numpy()
+    month_ends = pd.date_range(first_day, periods=12, freq="ME").to_numpy()
     day = np.timedelta64(1, "D")
     s = starts.to_numpy(dtype="datetime64[ns]")[:, None]
     e = ends.to_numpy(dtype="datetime64[ns]")[:, None]
@@ -259,7 +259,7 @@ def _ramp_factors(plan: Plan, ramp_start: pd.Series) -> np.ndarray:
     rs = ramp_start.to_numpy(dtype="datetime64[ns]")
     has = ~np.isnat(rs)
     ym = rs.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
-    first = (plan.year - 1970) * 12
+    first = plan.first_month_abs
     rel = np.arange(12)[None, :] + first - ym[:, None]
     inside = has[:, None] & (rel >= 0) & (rel < len(ramp))
     out[inside] = ramp[rel[inside]]
@@ -315,7 +315,7 @@ def compute_payouts(
     *,
     trace: bool = True,
     sources: Mapping[str, str] | None = None,
-    date_format: str | None = None,
+    date_format: str | Mapping[str, str] | None = None,
     allow_unknown_measures: bool = False,
 ) -> PayoutResult:
     """Compute payout statements and their trace.
@@ -335,10 +335,11 @@ def compute_payouts(
     sources : dict, optional
         File names used in error messages, keys ``assignments``, ``credits``,
         ``cancellations``.
-    date_format : str, optional
-        How dates are written in the three tables (``DD/MM/YYYY`` or ``%d/%m/%Y``); default
-        the plans' ``inputs.date_format``, else ISO ``YYYY-MM-DD`` only. Any other date is an
-        error naming file, column, row and value.
+    date_format : str or dict, optional
+        How dates are written in the three tables (``DD/MM/YYYY`` or ``%d/%m/%Y``), or a
+        mapping of table (``assignments``, ``credits``, ``cancellations``) to format, the
+        others ISO; default the plans' ``inputs.date_format``, else ISO ``YYYY-MM-DD`` only.
+        Any other date is an error naming file, column, row and value.
     allow_unknown_measures : bool
         Let credit lines whose ``measure`` no plan credits through (into ``excluded``)
         instead of raising.
@@ -361,21 +362,22 @@ def compute_payouts(
         **(sources or {}),
     }
     fmt = input_date_format(plan_map, date_format)
-    asg = validate_assignments(assignments, plan_map, src_names["assignments"], date_format=fmt)
-    cr = validate_credits(credits, src_names["credits"], date_format=fmt)
+    asg = validate_assignments(
+        assignments, plan_map, src_names["assignments"], date_format=fmt["assignments"]
+    )
+    cr = validate_credits(credits, src_names["credits"], date_format=fmt["credits"])
     if not allow_unknown_measures:
         check_measures(cr, known_measures(plan_map), src_names["credits"])
     canc = None
     if cancellations is not None and len(cancellations):
         canc = validate_cancellations(
-            cancellations, cr, src_names["cancellations"], date_format=fmt
+            cancellations, cr, src_names["cancellations"], date_format=fmt["cancellations"]
         )
     _check_filter_columns(plan_map, cr, src_names["credits"])
 
     # Participants: one per assignment row, dates clipped to the plan year.
-    years = asg["plan_id"].map(lambda p: plan_map[p].year).to_numpy()
-    y0 = pd.to_datetime([f"{y}-01-01" for y in years]) if len(asg) else pd.DatetimeIndex([])
-    y1 = pd.to_datetime([f"{y}-12-31" for y in years]) if len(asg) else pd.DatetimeIndex([])
+    y0 = pd.DatetimeIndex(asg["plan_id"].map(lambda p: plan_map[p].first_day))
+    y1 = pd.DatetimeIndex(asg["plan_id"].map(lambda p: plan_map[p].last_day))
     part = pd.DataFrame(
         {
             "p": np.arange(len(asg)),
@@ -551,27 +553,50 @@ def _with_trueups(credit_lines: pd.DataFrame, trueups: list[pd.DataFrame]) -> pd
     return pd.concat([credit_lines, add], ignore_index=True)
 
 
-def input_date_format(plans: Mapping[str, Plan], date_format: str | None = None) -> str | None:
-    """The one date format of the input tables: given, declared by the plans, or ISO (None).
+def input_date_format(
+    plans: Mapping[str, Plan], date_format: str | Mapping[str, str] | None = None
+) -> dict[str, str | None]:
+    """The date format of each input table: given, declared by the plans, or ISO (``None``).
+
+    ``date_format`` is one format for every table or a mapping of table to format.
 
     Raises
     ------
     InputDataError
-        When plans declare different formats, or the given one differs from theirs.
+        When plans declare different formats, or a given one differs from theirs.
     """
-    declared = {p.date_format: p.source for p in plans.values() if p.date_format is not None}
+    declared = {}
+    for p in plans.values():
+        formats = p.input_date_formats()
+        if formats is not None:
+            declared.setdefault(tuple(formats.items()), p.source)
     if len(declared) > 1:
-        listed = ", ".join(f"{src} says {fmt!r}" for fmt, src in declared.items())
+        listed = " and ".join(f"{src} says {dict(fmt)}" for fmt, src in declared.items())
         raise InputDataError(f"plans declare different date formats: {listed}", source="plans")
-    if date_format is not None:
-        if declared and date_format not in declared:
-            fmt, src = next(iter(declared.items()))
-            raise InputDataError(
-                f"the date format {date_format!r} differs from {fmt!r} declared in {src}",
-                source="date format",
-            )
-        return date_format
-    return next(iter(declared), None)
+    tables = ("assignments", "credits", "cancellations")
+    ours = dict(next(iter(declared))) if declared else dict.fromkeys(tables)
+    if date_format is None:
+        return ours
+    given = (
+        dict.fromkeys(tables, date_format)
+        if isinstance(date_format, str)
+        else {**dict.fromkeys(tables), **date_format}
+    )
+    unknown = sorted(set(given) - set(tables))
+    if unknown:
+        raise InputDataError(
+            f"names unknown tables {unknown}; the tables are {list(tables)}", source="date format"
+        )
+    if declared:
+        src = next(iter(declared.values()))
+        for table in tables:
+            if given[table] != ours[table]:
+                raise InputDataError(
+                    f"{table}: the date format {given[table]!r} differs from "
+                    f"{ours[table]!r} declared in {src}",
+                    source="date format",
+                )
+    return given
 
 
 def _check_filter_columns(plans: dict[str, Plan], cr: pd.DataFrame, source: str) -> None:
@@ -731,11 +756,16 @@ def _period_of(plan: Plan, month: np.ndarray) -> np.ndarray:
 
 
 def _labels(plan: Plan) -> list[str]:
+    """Period labels: calendar months (``2027-02``); quarters and years of the plan year,
+    ``2027-Q1`` / ``2027`` for a calendar year and ``FY2027-Q1`` / ``FY2027`` for a fiscal
+    year starting in another month."""
     if plan.frequency.months == 1:
-        return [f"{plan.year}-{m:02d}" for m in range(1, 13)]
+        months = pd.date_range(plan.first_day, periods=12, freq="MS")
+        return [f"{m.year}-{m.month:02d}" for m in months]
+    name = str(plan.year) if plan.start_month == 1 else f"FY{plan.year}"
     if plan.frequency.months == 12:
-        return [str(plan.year)]
-    return [f"{plan.year}-Q{q}" for q in range(1, 5)]
+        return [name]
+    return [f"{name}-Q{q}" for q in range(1, 5)]
 
 
 def _period_labels(plans: dict[str, Plan], lines: dict[str, np.ndarray]) -> pd.Categorical:
@@ -746,7 +776,7 @@ def _period_labels(plans: dict[str, Plan], lines: dict[str, np.ndarray]) -> pd.C
         sel = lines["plan_id"] == plan.id
         if not sel.any():
             continue
-        month = lines["month_abs"][sel] - (plan.year - 1970) * 12
+        month = lines["month_abs"][sel] - plan.first_month_abs
         plan_codes = np.array([lookup[lab] for lab in _labels(plan)], dtype=np.int64)
         codes[sel] = plan_codes[_period_of(plan, month)]
     return pd.Categorical.from_codes(codes, categories=labels)
@@ -772,15 +802,15 @@ def _run_plan(
     local[sel_p] = np.arange(n_p)
     in_plan = np.flatnonzero(local[lines["p"]] >= 0) if len(lines["p"]) else np.zeros(0, int)
     lp = local[lines["p"][in_plan]]
-    month = lines["month_abs"][in_plan] - (plan.year - 1970) * 12
+    month = lines["month_abs"][in_plan] - plan.first_month_abs
     key = lp * 12 + month
     src = lines["src"][in_plan]
     cents = lines["cents"][in_plan]
     is_claw = lines["is_claw"][in_plan]
     rows_asg = asg.iloc[sel_p]
 
-    frac = _month_fractions(part["start"].iloc[sel_p], part["end"].iloc[sel_p], plan.year)
-    year_start = pd.Timestamp(plan.year, 1, 1)
+    frac = _month_fractions(part["start"].iloc[sel_p], part["end"].iloc[sel_p], plan.first_day)
+    year_start = plan.first_day
     if "hire_date" in rows_asg.columns:
         ramp_start = rows_asg["hire_date"]
     else:
@@ -949,7 +979,7 @@ def _run_plan(
     advance = paid - np.maximum(opening + earned, 0)
 
     labels = np.array(_labels(plan), dtype=object)
-    p_start = pd.date_range(f"{plan.year}-01-01", periods=n_t, freq=f"{k}MS")
+    p_start = pd.date_range(plan.first_day, periods=n_t, freq=f"{k}MS")
     p_end = p_start + pd.offsets.MonthEnd(k)
     active = period_sum(frac) > 0
     rep_ids = part["rep_id"].to_numpy()[sel_p]
@@ -1035,7 +1065,9 @@ def _trueup_rows(plan: Plan, part: pd.DataFrame, trueups: list) -> pd.DataFrame:
     k = plan.frequency.months
     rows = []
     for p, t, measure_id, cents in trueups:
-        ends = pd.to_datetime([f"{plan.year}-{(tt + 1) * k:02d}-01" for tt in t])
+        ends = pd.DatetimeIndex(
+            [plan.first_day + pd.DateOffset(months=(tt + 1) * k - 1) for tt in t]
+        )
         rows.append(
             pd.DataFrame(
                 {

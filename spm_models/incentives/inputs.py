@@ -242,7 +242,7 @@ def validate_assignments(
         on_plan = (df["plan_id"] == pid).to_numpy()
         if not on_plan.any():
             continue
-        y0, y1 = pd.Timestamp(plan.year, 1, 1), pd.Timestamp(plan.year, 12, 31)
+        y0, y1 = plan.first_day, plan.last_day
         end = df["end_date"].fillna(y1)
         outside = on_plan & (df["start_date"].notna() & ((df["start_date"] > y1) | (end < y0)))
         _flag(

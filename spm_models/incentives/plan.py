@@ -64,6 +64,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from spm_models.errors import InputDataError, Problem
@@ -327,7 +328,24 @@ class Plan:
     description: str = ""
     source: str = "<plan>"
     date_format: str | None = None
+    date_formats: tuple[tuple[str, str], ...] = ()
     measurement: Measurement = Measurement.YEAR_TO_DATE
+    start_month: int = 1
+
+    @property
+    def first_day(self) -> pd.Timestamp:
+        """First day of the plan year (1 January, or the fiscal year's first month)."""
+        return pd.Timestamp(self.year, self.start_month, 1)
+
+    @property
+    def last_day(self) -> pd.Timestamp:
+        """Last day of the plan year (twelve months after :attr:`first_day`, less a day)."""
+        return self.first_day + pd.DateOffset(months=12) - pd.Timedelta(days=1)
+
+    @property
+    def first_month_abs(self) -> int:
+        """The plan year's first month, counted in months since January 1970."""
+        return (self.year - 1970) * 12 + self.start_month - 1
 
     @property
     def ote(self) -> Decimal:
@@ -341,6 +359,14 @@ class Plan:
             return Decimal(0), Decimal(0)
         variable = self.target_incentive / self.ote
         return 1 - variable, variable
+
+    def input_date_formats(self) -> dict[str, str | None] | None:
+        """Declared date format per input table (``None`` = ISO); ``None`` if none declared."""
+        if self.date_format is None and not self.date_formats:
+            return None
+        out: dict[str, str | None] = dict.fromkeys(INPUT_TABLES, self.date_format)
+        out.update(dict(self.date_formats))
+        return out
 
     def needs_quota(self, measure_id: str) -> bool:
         """Whether a measure's payout depends on its quota.
@@ -390,6 +416,7 @@ _PLAN_KEYS = {
     "spifs",
     "inputs",
     "measurement",
+    "fiscal_year_start_month",
 }
 _MEASURE_KEYS = {"id", "name", "weight", "credits", "quota", "quota_share", "payout"}
 _PAYOUT_KEYS = {
@@ -872,6 +899,14 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         c.add("year", f"must be a year between 1990 and 2100; got {year_raw!r}")
     freq = c.choice(data, "payout_frequency", "", Frequency, Frequency.QUARTERLY)
     measurement = c.choice(data, "measurement", "", Measurement, Measurement.YEAR_TO_DATE)
+    start_month = data.get("fiscal_year_start_month", 1)
+    if (
+        not isinstance(start_month, int)
+        or isinstance(start_month, bool)
+        or not 1 <= start_month <= 12
+    ):
+        c.add("fiscal_year_start_month", f"must be a month number 1 to 12; got {start_month!r}")
+        start_month = 1
 
     ti = c.number(data, "target_incentive", "", required=False, minimum=0, money=True)
     base = c.number(data, "base_salary", "", required=False, minimum=0, money=True)
@@ -979,7 +1014,7 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
             )
         )
 
-    date_format = _read_inputs(c, data.get("inputs"))
+    date_format, date_formats = _read_inputs(c, data.get("inputs"))
     if c.problems:
         raise InputDataError(c.problems)
     return Plan(
@@ -998,28 +1033,47 @@ def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
         spifs=tuple(spifs),
         source=source,
         date_format=date_format,
+        date_formats=date_formats,
         measurement=measurement,
+        start_month=start_month,
     )
 
 
-def _read_inputs(c: _Collector, raw: Any) -> str | None:
-    """The ``inputs`` section: how the input tables are written (``date_format``)."""
+INPUT_TABLES = ("assignments", "credits", "cancellations")
+
+
+def _read_inputs(c: _Collector, raw: Any) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """The ``inputs`` section: how the input tables write dates.
+
+    ``date_format: DD/MM/YYYY`` applies to every table; a mapping such as
+    ``date_format: {credits: DD/MM/YYYY}`` declares tables one by one (the others stay ISO).
+    """
     if raw is None:
-        return None
+        return None, ()
     d = c.mapping(raw, "inputs")
     c.unknown(d, {"date_format"}, "inputs")
     fmt = d.get("date_format")
     if fmt is None:
-        return None
+        return None, ()
+    if isinstance(fmt, Mapping):
+        c.unknown(fmt, set(INPUT_TABLES), "inputs.date_format")
+        pairs = []
+        for table in INPUT_TABLES:
+            if table in fmt and _check_date_format(c, fmt[table], f"inputs.date_format.{table}"):
+                pairs.append((table, str(fmt[table])))
+        return None, tuple(pairs)
+    return (fmt if _check_date_format(c, fmt, "inputs.date_format") else None), ()
+
+
+def _check_date_format(c: _Collector, fmt: Any, key: str) -> bool:
     try:
         date_format_directive(fmt if isinstance(fmt, str) else "")
     except InputDataError:
         c.add(
-            "inputs.date_format",
-            f"must name a four-digit year, a month and a day, e.g. 'DD/MM/YYYY'; got {fmt!r}",
+            key, f"must name a four-digit year, a month and a day, e.g. 'DD/MM/YYYY'; got {fmt!r}"
         )
-        return None
-    return fmt
+        return False
+    return True
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -1126,9 +1180,19 @@ def adjust_plan(
 def describe_plan(plan: Plan) -> str:
     """A plain-language Markdown summary of a plan (for reports and notebooks)."""
     base, variable = plan.pay_mix
+    year = (
+        str(plan.year)
+        if plan.start_month == 1
+        else f"FY{plan.year} from {plan.first_day:%B %Y} to {plan.last_day:%B %Y}"
+    )
+    basis = (
+        "as advances against the full-year quota"
+        if plan.measurement is Measurement.ANNUAL
+        else "on year-to-date figures"
+    )
     lines = [
-        f"**{plan.name}** (`{plan.id}`, {plan.year}, paid {plan.frequency} on year-to-date "
-        f"figures): OTE ${plan.ote:,.0f}, pay mix {base * 100:.0f}/{variable * 100:.0f}, target "
+        f"**{plan.name}** (`{plan.id}`, {year}, paid {plan.frequency} {basis}): OTE "
+        f"${plan.ote:,.0f}, pay mix {base * 100:.0f}/{variable * 100:.0f}, target "
         f"incentive ${plan.target_incentive:,.0f}."
     ]
     for m in plan.measures:
@@ -1142,7 +1206,8 @@ def describe_plan(plan: Plan) -> str:
                 + (f"rate {t.rate:g}" if t.rate is not None else f"{t.multiplier:g}x BCR")
                 for t in m.tiers
             )
-            how = f"{m.method} commission ({tiers})"
+            each = " on each deal" if m.per_transaction else ""
+            how = f"{m.method} commission{each} ({tiers})"
         elif m.matrix is not None:
             how = (
                 f"payout matrix on its attainment and {m.matrix.measure}'s "

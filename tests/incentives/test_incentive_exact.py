@@ -107,11 +107,10 @@ def test_tier_and_threshold_boundaries_are_separate(tiers, thresholds, expected)
 
 
 def test_tier_start_on_a_fraction_of_a_cent() -> None:
-    """Marginal 10% to 50% of a $1,000,000.01 quota (start $500,000.005), then 20%.
-    Credit $500,000.01: tier 1 pays 500,000.005 x 10% = 50,000.0005 -> 50,000.00, tier 2 pays
-    0.005 x 20% = 0.001 -> 0.00; 50,000.00 (a start rounded to 500,000.01 gives the same here,
-    and $500,000.02 shows the exact start: 50,000.0005 -> 50,000.00 plus 0.015 x 20% = 0.003 ->
-    0.00)."""
+    """Marginal 10% to 50% of a $1,000,000.01 quota (start $500,000.005, kept exact), then 20%.
+    $500,000.01: tier 1 pays 500,000.005 x 10% = 50,000.0005 -> 50,000.00, tier 2 pays
+    0.005 x 20% = 0.001 -> 0.00: 50,000.00. $500,000.02: tier 2 0.015 x 20% = 0.003 -> 0.00:
+    50,000.00. $500,000.05: tier 2 0.045 x 20% = 0.009 -> 0.01: 50,000.01."""
     m = commission_measure(
         [{"from": 0, "rate": 0.1}, {"from": 0.5, "rate": 0.2}],
         quota="1000000.01",

@@ -174,3 +174,25 @@ def test_cli_exits_2_on_unknown_measure_unless_allowed(tmp_path, capsys) -> None
     assert "got 'New' at row 1" in capsys.readouterr().err
     code = main(["payout", *args, "--allow-unknown-measures", "--out", str(tmp_path / "o2")])
     assert code == 0
+
+
+def test_date_format_per_table_in_the_plan_and_on_the_command_line(tmp_path) -> None:
+    """Credits from a day-first system, assignments in ISO: ``inputs: {date_format: {credits:
+    DD/MM/YYYY}}`` reads 03/04/2027 as 3 April (8% of $1,000 = 80.00 in April) while the
+    assignment's 2027-01-01 stays ISO. The same on the command line: ``--date-format
+    credits=DD/MM/YYYY``."""
+    plan = _plan(inputs={"date_format": {"credits": "DD/MM/YYYY"}})
+    res = compute_payouts(plan, frame([assignment()]), frame([credit("D1", "1000", "03/04/2027")]))
+    assert usd(row(res, "R1", "2027-04")["earned_cents"]) == usd(8000)
+    args = _files(tmp_path, "03/04/2027")
+    out = tmp_path / "o"
+    assert main(["payout", *args, "--date-format", "credits=DD/MM/YYYY", "--out", str(out)]) == 0
+    st = pd.read_csv(out / "statements.csv", dtype=str)
+    assert st.loc[st["period"] == "2027-04", "earned"].tolist() == ["80.00"]
+
+
+def test_unknown_table_in_date_format_is_an_error() -> None:
+    with pytest.raises(InputDataError, match=r"names unknown tables \['deals'\]"):
+        _run([credit("D1", "1000", "2027-01-15")], date_format={"deals": "DD/MM/YYYY"})
+    with pytest.raises(InputDataError, match=r"inputs.date_format"):
+        _plan(inputs={"date_format": {"deals": "DD/MM/YYYY"}})

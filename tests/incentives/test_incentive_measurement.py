@@ -43,3 +43,38 @@ def test_annual_payout_frequency_has_one_period() -> None:
     assert res.statements["period"].tolist() == ["2027"]
     assert usd(row(res, "R1", "2027")["earned_cents"]) == Decimal("60000.00")
     assert set(res.credit_lines["period"]) == {"2027"}
+
+
+def test_fiscal_year_starting_in_february() -> None:
+    """``year: 2027, fiscal_year_start_month: 2``: the plan year runs 1 February 2027 to
+    31 January 2028, quarters FY2027-Q1 (Feb-Apr) to FY2027-Q4 (Nov-Jan). At 10%: D1 $1,000 on
+    10 February 2027 pays 100.00 in FY2027-Q1; D2 $500 on 20 January 2028 pays 50.00 in
+    FY2027-Q4; D0 on 15 January 2027 falls before the plan year and is excluded."""
+    m = commission_measure([{"from": 0, "rate": "10%"}])
+    plan = make_plan([m], payout_frequency="quarterly", fiscal_year_start_month=2)
+    rows = [
+        credit("D0", "700", "2027-01-15"),
+        credit("D1", "1000", "2027-02-10"),
+        credit("D2", "500", "2028-01-20"),
+    ]
+    res = compute_payouts(plan, frame([assignment()]), frame(rows))
+    assert res.statements["period"].tolist() == [f"FY2027-Q{q}" for q in range(1, 5)]
+    assert usd(row(res, "R1", "FY2027-Q1")["earned_cents"]) == Decimal("100.00")
+    assert usd(row(res, "R1", "FY2027-Q4")["earned_cents"]) == Decimal("50.00")
+    assert str(row(res, "R1", "FY2027-Q4")["period_end"].date()) == "2028-01-31"
+    assert res.excluded["deal_id"].tolist() == ["D0"]
+    monthly = make_plan([m], fiscal_year_start_month=2)
+    res_m = compute_payouts(monthly, frame([assignment()]), frame(rows))
+    assert res_m.statements["period"].iloc[[0, -1]].tolist() == ["2027-02", "2028-01"]
+    assert usd(row(res_m, "R1", "2028-01")["earned_cents"]) == Decimal("50.00")
+
+
+def test_plan_description_says_fiscal_year_measurement_and_per_deal() -> None:
+    from spm_models.incentives.plan import describe_plan
+
+    m = commission_measure([{"from": 0, "rate": "10%"}], evaluate="per_transaction")
+    plan = make_plan([m], fiscal_year_start_month=2, measurement="annual")
+    text = describe_plan(plan)
+    assert "FY2027 from February 2027 to January 2028" in text
+    assert "as advances against the full-year quota" in text
+    assert "marginal commission on each deal" in text
