@@ -188,11 +188,12 @@ def quota_target(metrics: Metrics) -> Decision | None:
         "quota.total",
         "quota.booking_types",
         "forecast.next_year_total",
-        "forecast.booking_types",
         "forecast.vs_quota",
         "capacity.annual_capacity",
         "capacity.target_gap",
     )
+    if _booking_types_differ(metrics):  # printed only in the risk that says so
+        names += ("forecast.booking_types",)
     if _capacity_target_differs(metrics):
         names += ("capacity.target",)
     return Decision(
@@ -210,15 +211,17 @@ def _type_words(types: object) -> frozenset[str]:
     return frozenset(w for w in words if w != "and")
 
 
+def _booking_types_differ(metrics: Metrics) -> bool:
+    """True when forecast and quota count different booking types."""
+    return all_present(metrics, "quota.booking_types", "forecast.booking_types") and (
+        _type_words(metrics["quota.booking_types"])
+        != _type_words(metrics["forecast.booking_types"])
+    )
+
+
 def _target_risk(metrics: Metrics, gap: float | None) -> str:
     risks = []
-    quota_types, forecast_types = (
-        metrics.get("quota.booking_types"),
-        metrics.get("forecast.booking_types"),
-    )
-    if all_present(metrics, "quota.booking_types", "forecast.booking_types") and (
-        _type_words(quota_types) != _type_words(forecast_types)
-    ):
+    if _booking_types_differ(metrics):
         risks.append(
             f"the forecast counts {text(metrics, 'forecast.booking_types')} bookings while "
             f"quota counts {text(metrics, 'quota.booking_types')}, so the two do not compare"

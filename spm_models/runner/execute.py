@@ -207,11 +207,19 @@ def failure_reason(exc: BaseException, notebook: str | None) -> str:
 
 
 def kernel_config(socket_dir: str | Path):
-    """Kernel manager settings: Unix sockets named ``<socket_dir>/kernel-<n>``."""
+    """Kernel settings: Unix sockets named ``<socket_dir>/kernel-<n>``, and a quiet kernel log.
+
+    The kernel's own log only tells of its plumbing (e.g. the interrupt jupyter_client sends
+    before every shutdown, logged as "KeyboardInterrupt caught in kernel"); a cell's errors
+    reach the executed notebook, not this log, so the terminal is spared it.
+    """
     from traitlets.config import Config
 
     return Config(
-        {"KernelManager": {"transport": KERNEL_TRANSPORT, "ip": f"{Path(socket_dir)}/kernel"}}
+        {
+            "KernelManager": {"transport": KERNEL_TRANSPORT, "ip": f"{Path(socket_dir)}/kernel"},
+            "NotebookClient": {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]},
+        }
     )
 
 
