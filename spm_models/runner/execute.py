@@ -218,7 +218,10 @@ def kernel_config(socket_dir: str | Path):
     return Config(
         {
             "KernelManager": {"transport": KERNEL_TRANSPORT, "ip": f"{Path(socket_dir)}/kernel"},
-            "NotebookClient": {"extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]},
+            "NotebookClient": {
+                "extra_arguments": ["--IPKernelApp.log_level=CRITICAL"],
+                "kernel_manager_class": "spm_models.runner.kernel.QuietKernelManager",
+            },
         }
     )
 
