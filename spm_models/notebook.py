@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from spm_models import config
 from spm_models.data import Company, generate_company, load_company, write_company
+from spm_models.data.cache import build_once
 from spm_models.data.privacy import ANONYMISE_ENV, anonymise_reps
 from spm_models.data.sample import generator_version
 from spm_models.registry import metric_record, metric_values
@@ -38,18 +38,11 @@ def ensure_sample(seed: int = 42, n_accounts: int = 5000, n_reps: int = 60) -> P
 
     Safe when several processes ask at once: each writes a private folder and renames it.
     """
-    target = sample_dir(seed, n_accounts, n_reps)
-    if (target / "opportunities.csv").exists():
-        return target
-    tmp = target.with_name(f".{target.name}.{np.random.default_rng().integers(1 << 30)}")
-    write_company(generate_company(seed, n_accounts, n_reps), tmp)
-    try:
-        tmp.rename(target)
-    except OSError:  # another process got there first; its copy is identical
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
+    return build_once(
+        sample_dir(seed, n_accounts, n_reps),
+        "opportunities.csv",
+        lambda folder: write_company(generate_company(seed, n_accounts, n_reps), folder),
+    )
 
 
 @dataclass

@@ -367,22 +367,15 @@ def ensure_salesforce_sample(seed: int, accounts: int, reps: int) -> Path:
 
     Safe when several processes ask at once: each writes a private folder and renames it.
     """
-    import secrets
-    import shutil
-
     from spm_models.data import generate_company
+    from spm_models.data.cache import build_once
     from spm_models.data.sample_salesforce import write_salesforce_sample
 
-    target = salesforce_sample_dir(seed, accounts, reps)
-    if (target / "Opportunity.csv").exists():
-        return target
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
-    write_salesforce_sample(generate_company(seed, accounts, reps), tmp)
-    try:
-        tmp.rename(target)
-    except OSError:  # another process got there first; its copy is identical
-        shutil.rmtree(tmp, ignore_errors=True)
-    return target
+    return build_once(
+        salesforce_sample_dir(seed, accounts, reps),
+        "Opportunity.csv",
+        lambda folder: write_salesforce_sample(generate_company(seed, accounts, reps), folder),
+    )
 
 
 def source_mapping(data: DataSource) -> SourceMapping:

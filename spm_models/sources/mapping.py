@@ -817,25 +817,18 @@ def materialise(spec: SourceMapping, cache_root: Path) -> Path:
         Every problem of the mapping and its exports; nothing is written then.
     """
     import secrets
-    import shutil
 
+    from spm_models.data.cache import build_once
     from spm_models.data.company import write_company
 
     key = inputs_hash(spec)
     name = _sha(key.encode(), _code_hash().encode())[:20] if key else None
     target = cache_root / (name or f"uncached-{secrets.token_hex(6)}")
-    if name and (target / "accounts.csv").exists():
-        return target
-    result = import_mapped(spec)
-    cache_root.mkdir(parents=True, exist_ok=True)
-    tmp = cache_root / f".{target.name}.{secrets.token_hex(4)}"
-    try:
-        write_company(result.company, tmp)
+
+    def write(folder: Path) -> None:
+        result = import_mapped(spec)
+        write_company(result.company, folder)
         if not result.unplaced.empty:
-            result.unplaced.to_csv(tmp / "unplaced.csv", index=False)
-        tmp.rename(target)
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not (target / "accounts.csv").exists():  # not another process's identical copy
-            raise
-    return target
+            result.unplaced.to_csv(folder / "unplaced.csv", index=False)
+
+    return build_once(target, "accounts.csv", write)
