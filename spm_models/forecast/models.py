@@ -151,13 +151,16 @@ class BaseForecaster:
         """The fit function whose rolling-origin errors calibrate the interval."""
         return self._fit_values
 
-    def _calibrate(self, ds: pd.DatetimeIndex, y: np.ndarray) -> ConformalInterval | None:
-        windows = int(self.calibration_windows)
-        if windows == 0:
-            return None
+    def _calibration_shape(self, n: int) -> tuple[int, int, int]:
+        """Rolling-origin windows, horizon and shortest training length for ``n`` points."""
         m = self.season_length_
         horizon = int(self.calibration_horizon or (m if m <= 13 else 13))
-        min_train = max(4, min(m, len(y) // 2))
+        return int(self.calibration_windows), horizon, max(4, min(m, n // 2))
+
+    def _calibrate(self, ds: pd.DatetimeIndex, y: np.ndarray) -> ConformalInterval | None:
+        windows, horizon, min_train = self._calibration_shape(len(y))
+        if windows == 0:
+            return None
         ro = rolling_origin(
             self._calibration_fit(),
             ds,
@@ -648,12 +651,9 @@ class AutoForecaster(BaseForecaster):
         return "combination"
 
     def _calibrate(self, ds: pd.DatetimeIndex, y: np.ndarray) -> ConformalInterval | None:
-        windows = int(self.calibration_windows)
+        windows, horizon, min_train = self._calibration_shape(len(y))
         if windows == 0:
             return None
-        m = self.season_length_
-        horizon = int(self.calibration_horizon or (m if m <= 13 else 13))
-        min_train = max(4, min(m, len(y) // 2))
         step = max(1, int(self.calibration_step))
         n = len(y)
         origins = sorted(e for e in (n - 1 - k * step for k in range(windows)) if e >= min_train)
