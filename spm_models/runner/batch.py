@@ -100,13 +100,7 @@ def _run_local(
             try:
                 outcome = future.result()
             except Exception as exc:  # a worker that died still must not stop the rest
-                outcome = ScenarioOutcome(
-                    sc.name,
-                    RunStatus.FAILED,
-                    0.0,
-                    reports_dir / sc.name,
-                    reason=f"worker crashed: {exc!r}",
-                )
+                outcome = ScenarioOutcome.lost(sc.name, reports_dir, f"worker crashed: {exc!r}")
             outcomes[sc.name] = outcome
             if progress:
                 progress(len(outcomes), total, outcome)

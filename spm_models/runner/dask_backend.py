@@ -90,13 +90,8 @@ def run_batch_on_dask(
             outcome, archive = future.result()
             outcome = publish(outcome, archive, reports_dir)
         except Exception as exc:
-            outcome = ScenarioOutcome(
-                sc.name,
-                RunStatus.FAILED,
-                0.0,
-                reports_dir / sc.name,
-                reason=f"Dask task failed: {type(exc).__name__}: {exc}",
-            )
+            reason = f"Dask task failed: {type(exc).__name__}: {exc}"
+            outcome = ScenarioOutcome.lost(sc.name, reports_dir, reason)
         outcomes[sc.name] = outcome
         if progress:
             progress(len(outcomes), len(scenarios), outcome)

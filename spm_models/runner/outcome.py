@@ -50,3 +50,8 @@ class ScenarioOutcome:
     notebook: str | None = None
     cell: int | None = None
     warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def lost(cls, scenario: str, reports_dir: Path, reason: str) -> ScenarioOutcome:
+        """A scenario whose worker or task died before it could report its own outcome."""
+        return cls(scenario, RunStatus.FAILED, 0.0, reports_dir / scenario, reason=reason)
