@@ -16,6 +16,7 @@ import pandas as pd
 
 from spm_models.data import Company
 from spm_models.incentives.cost import PlanComparison
+from spm_models.incentives.engine import STATEMENT_MONEY
 from spm_models.incentives.from_company import share_at_or_above
 from spm_models.registry import format_figure, format_value
 
@@ -185,15 +186,8 @@ def rule_text(rule: object) -> str:
     return _LIST.sub(lambda m: m.group(1).replace("'", "").replace('"', ""), text)
 
 
-STATEMENT_COLUMNS = (
-    "commission",
-    "clawback",
-    "spif",
-    "earned",
-    "draw_advance",
-    "paid",
-    "closing_balance",
-)
+#: The statement's money columns a reader sees (the opening balance is last period's close).
+STATEMENT_COLUMNS = tuple(c for c in STATEMENT_MONEY if c != "opening_balance")
 
 
 def statement_rows(statements: pd.DataFrame) -> pd.DataFrame:

@@ -318,6 +318,15 @@ def _text(series: pd.Series) -> pd.Series:
     return out.mask(out.isna() | (out == ""), None)
 
 
+def _filled_text(
+    frame: pd.DataFrame, column: str, fill: str, notes, table: str, rule: str, detail: str
+) -> pd.Series:
+    """``frame[column]`` as text with blanks (or a missing column) filled, noted in provenance."""
+    values = _text(frame[column]) if column in frame else pd.Series(pd.NA, index=frame.index)
+    notes.add(table, column, rule, detail, values.isna().sum())
+    return values.fillna(fill).astype(object)
+
+
 def _clean(series: pd.Series, export: DealExport) -> pd.Series:
     """:func:`_text`, skipped for text a reader already cleaned (``export.clean_text``)."""
     if export.clean_text and series.dtype == object:
@@ -551,15 +560,15 @@ def _prepare_deals(export: DealExport, rules: BuildRules, notes: _Notes) -> pd.D
         "Deals with a negative amount (credits) count as $0.",
         negative.sum(),
     )
-    product = _text(deals["product"]) if "product" in deals else pd.Series(pd.NA, index=deals.index)
-    notes.add(
-        "opportunities",
+    deals["product"] = _filled_text(
+        deals,
         "product",
+        "Unspecified",
+        notes,
+        "opportunities",
         "product unspecified",
         "Deals with no product are under 'Unspecified'.",
-        product.isna().sum(),
     )
-    deals["product"] = product.fillna("Unspecified").astype(object)
     created = (
         deals["created_date"] if "created_date" in deals else pd.Series(pd.NaT, index=deals.index)
     )
@@ -627,19 +636,15 @@ def _accounts_base(export: DealExport, deals: pd.DataFrame, rules: BuildRules, n
         name.isna().sum(),
     )
     accounts["account_name"] = name.fillna(accounts["account_id"]).astype(object)
-    industry = (
-        _text(accounts["industry"])
-        if "industry" in accounts
-        else pd.Series(pd.NA, index=accounts.index)
-    )
-    notes.add(
-        "accounts",
+    accounts["industry"] = _filled_text(
+        accounts,
         "industry",
+        "Unknown",
+        notes,
+        "accounts",
         "industry unknown",
         "Accounts without an industry are under 'Unknown'.",
-        industry.isna().sum(),
     )
-    accounts["industry"] = industry.fillna("Unknown").astype(object)
     return accounts
 
 
