@@ -138,6 +138,17 @@ def _missing(value: object) -> bool:
     return isinstance(value, float) and not math.isfinite(value)
 
 
+#: Number formats of the units that need no more than a pattern.
+_PATTERNS = {
+    "pct": "{:.1%}",
+    "int": "{:,.0f}",
+    "km": "{:,.0f} km",
+    "months": "{:,.1f} months",
+    "days": "{:,.0f} days",
+    "ratio": "{:,.2f}×",
+}
+
+
 def format_value(value: object, unit: str) -> str:
     """Format a number for people: ``$1.2M``, ``12.5%``, ``1,234``; ``n/a`` when missing.
 
@@ -154,18 +165,8 @@ def format_value(value: object, unit: str) -> str:
             if abs(number) >= size * 0.9995:
                 return f"{sign}${abs(number) / size:,.{2 if size >= 1e6 else 1}f}{suffix}"
         return f"{sign}${abs(number):,.0f}"
-    if unit == "pct":
-        return f"{number:.1%}"
-    if unit == "int":
-        return f"{number:,.0f}"
-    if unit == "km":
-        return f"{number:,.0f} km"
-    if unit == "months":
-        return f"{number:,.1f} months"
-    if unit == "days":
-        return f"{number:,.0f} days"
-    if unit == "ratio":
-        return f"{number:,.2f}×"
+    if unit in _PATTERNS:
+        return _PATTERNS[unit].format(number)
     if number != 0 and abs(number) < 0.01:
         return f"{number:.4f}"
     return f"{number:,.2f}" if abs(number) < 1000 else f"{number:,.0f}"
