@@ -165,13 +165,15 @@ def _pairs(path: str | None, what: str) -> list[tuple[str, str]]:
 
 def read_alignment_tables(accounts: str, reps: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read and validate an accounts file and a reps file (``spm sample`` or the user's own)."""
-    from spm_models.data import read_table_file, validate_table
-    from spm_models.data.validate import check_foreign_keys
+    from spm_models.data import read_table_file
+    from spm_models.data.schema import SCHEMAS
+    from spm_models.data.validate import check_foreign_keys, check_table
 
     a_path, r_path = Path(accounts), Path(reps)
-    acc = validate_table(read_table_file(a_path), "accounts", source=a_path.name)
-    rep = validate_table(read_table_file(r_path), "reps", source=r_path.name)
-    problems = check_foreign_keys(
+    acc, problems = check_table(read_table_file(a_path), SCHEMAS["accounts"], source=a_path.name)
+    rep, found = check_table(read_table_file(r_path), SCHEMAS["reps"], source=r_path.name)
+    # Every problem at once: both tables' cells and the references between them.
+    problems += found + check_foreign_keys(
         {"accounts": acc, "reps": rep}, {"accounts": a_path.name, "reps": r_path.name}
     )
     if problems:
@@ -184,8 +186,7 @@ def run(args: argparse.Namespace) -> int:
     from spm_models.territory import align_territories
 
     accounts, reps = read_alignment_tables(args.accounts, args.reps)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = Path(args.out)  # created only once there is a result to write
     options = {
         "balance": args.balance,
         "tolerance": args.tolerance,
@@ -229,9 +230,11 @@ def run(args: argparse.Namespace) -> int:
             "relaxation": exc.relaxation,
             "details": exc.details,
         }
+        out.mkdir(parents=True, exist_ok=True)
         (out / "summary.json").write_text(json.dumps(summary, indent=2, default=str) + "\n")
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    out.mkdir(parents=True, exist_ok=True)
     result.assignment.to_csv(out / "assignment.csv", index=False)
     result.territories.to_csv(out / "territories.csv", index=False)
     result.comparison.to_csv(out / "comparison.csv", index=False)

@@ -147,8 +147,8 @@ def build_company(
         frame, found = check_table(raw[name], SCHEMAS[name], source=sources[name])
         typed[name] = frame
         problems += found
-    if not problems:
-        problems += check_foreign_keys(typed, sources)
+    # Foreign keys are checked even when other problems exist, so one pass lists them all.
+    problems += check_foreign_keys(typed, sources)
     if problems:
         raise InputDataError(problems)
     return Company(

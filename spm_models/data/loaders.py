@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -82,13 +84,35 @@ def read_table_file(path: str | Path) -> pd.DataFrame:
             ]
         ) from exc
     try:
-        return pd.read_csv(
+        frame = pd.read_csv(
             path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
         )
     except pd.errors.ParserError as exc:
         raise InputDataError(
             [Problem(source=name, message=f"is not a well-formed CSV file ({exc})")]
         ) from exc
+    _refuse_repeated_columns(data.decode("utf-8-sig"), name)
+    return frame
+
+
+def _refuse_repeated_columns(text: str, source: str) -> None:
+    """A column named twice is an error: pandas would rename one and ignore it silently."""
+    header = next(csv.reader(io.StringIO(text)), [])
+    seen: dict[str, int] = {}
+    problems = []
+    for position, column in enumerate((c.strip() for c in header), start=1):
+        if column in seen:
+            problems.append(
+                Problem(
+                    source=source,
+                    column=column,
+                    message=f"appears twice in the header (columns {seen[column]} and "
+                    f"{position}); keep one of them",
+                )
+            )
+        seen.setdefault(column, position)
+    if problems:
+        raise InputDataError(problems)
 
 
 def _redact(url: str) -> str:

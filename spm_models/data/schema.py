@@ -76,6 +76,8 @@ BOOKING_TYPES = ("new", "expansion", "renewal")
 STAGES = ("prospecting", "qualification", "proposal", "negotiation", "commit")
 EARLIEST_DATE = "1990-01-01"
 LATEST_DATE = "2100-12-31"
+#: ``Column.latest`` for history: the end of the current month by the clock.
+END_OF_THIS_MONTH = "end of this month"
 
 ACCOUNTS = TableSchema(
     name="accounts",
@@ -212,7 +214,7 @@ BOOKINGS = TableSchema(
             Kind.DATE,
             "First day of the month booked.",
             earliest=EARLIEST_DATE,
-            latest=LATEST_DATE,
+            latest=END_OF_THIS_MONTH,
         ),
         Column("booking_type", Kind.STRING, "Kind of booking.", allowed=BOOKING_TYPES),
         Column("amount", Kind.FLOAT, "Booked amount in USD.", minimum=0),

@@ -12,10 +12,12 @@ import re
 import numpy as np
 import pandas as pd
 
-from spm_models.data.schema import SCHEMAS, Column, Kind, TableSchema
+from spm_models.data.schema import END_OF_THIS_MONTH, SCHEMAS, Column, Kind, TableSchema
 from spm_models.errors import InputDataError, Problem
 
 _TRUE = {"true", "t", "yes", "y", "1"}
+#: A time zone after a time of day: ``Z``, ``+02:00``, ``-0500`` or ``+02``.
+_TZ_SUFFIX = r"(?<=\d\d:\d\d)(?::\d\d(?:\.\d+)?)?\s*(?:Z|[+-]\d\d(?::?\d\d)?)$"
 _FALSE = {"false", "f", "no", "n", "0"}
 
 
@@ -26,6 +28,18 @@ def _blank(series: pd.Series) -> pd.Series:
         text = series.astype("string").str.strip()
         missing = missing | (text == "").fillna(True)
     return missing.astype(bool)
+
+
+def latest_date(latest: str) -> tuple[pd.Timestamp, str]:
+    """The latest allowed date of a column and how a message names it.
+
+    ``latest`` is an ISO date or :data:`~spm_models.data.schema.END_OF_THIS_MONTH`, for
+    history that cannot lie in the future (the end of the month of today's clock).
+    """
+    if latest == END_OF_THIS_MONTH:
+        end = (pd.Timestamp.today() + pd.offsets.MonthEnd(0)).normalize()
+        return end, f"{end:%Y-%m-%d} (history cannot lie in the future)"
+    return pd.Timestamp(latest), latest
 
 
 def _key_text(frame: pd.DataFrame, schema: TableSchema, idx: int) -> str | None:
@@ -67,13 +81,18 @@ def _coerce_column(
         if col.kind is Kind.INTEGER:
             fractional = present & ~bad & (values.round() != values)
             report(fractional, lambda v: f"must be a whole number; got {v!r}")
+            # A whole number past 64 bits cannot be stored; no count or id is that large.
+            too_big = present & ~bad & (values.abs() >= 2.0**63)
+            report(too_big, lambda v: f"is too large for a whole number; got {v!r}")
+            values = values.where(~too_big)
+            bad = bad | too_big
         ok = present & ~bad
         if col.minimum is not None:
             report(ok & (values < col.minimum), lambda v: f"must be >= {col.minimum:g}; got {v}")
         if col.maximum is not None:
             report(ok & (values > col.maximum), lambda v: f"must be <= {col.maximum:g}; got {v}")
         out = values.round().astype("Int64") if col.kind is Kind.INTEGER else values.astype(float)
-        if col.kind is Kind.INTEGER and not missing.any():
+        if col.kind is Kind.INTEGER and not out.isna().any():
             out = out.astype("int64")
         return out, problems
 
@@ -82,6 +101,9 @@ def _coerce_column(
             values = pd.to_datetime(raw)
         else:
             text = raw.where(present).astype("string").str.strip()
+            # A time zone suffix is dropped, keeping the local date: mixed offsets
+            # would otherwise make pandas give up on the whole column.
+            text = text.str.replace(_TZ_SUFFIX, "", regex=True)
             values = pd.to_datetime(text, errors="coerce", format="ISO8601")
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_localize(None)
@@ -92,8 +114,8 @@ def _coerce_column(
             lo = pd.Timestamp(col.earliest)
             report(ok & (values < lo), lambda v: f"must be on or after {col.earliest}; got {v!r}")
         if col.latest:
-            hi = pd.Timestamp(col.latest)
-            report(ok & (values > hi), lambda v: f"must be on or before {col.latest}; got {v!r}")
+            hi, why = latest_date(col.latest)
+            report(ok & (values > hi), lambda v: f"must be on or before {why}; got {v!r}")
         return values.astype("datetime64[ns]"), problems
 
     if col.kind is Kind.BOOLEAN:

@@ -39,6 +39,8 @@ MAX_PER_RULE = 5
 
 ASSIGNMENT_COLUMNS = ("rep_id", "plan_id", "start_date")
 CREDIT_COLUMNS = ("deal_id", "rep_id", "date", "measure", "amount")
+#: The largest money amount a table may hold (USD): one trillion.
+MAX_AMOUNT = 1e12
 CANCELLATION_COLUMNS = ("deal_id", "cancel_date")
 #: What makes a credit line unique: the same deal, rep, measure and split twice is paid twice.
 CREDIT_KEY = ("deal_id", "rep_id", "measure", "split_pct")
@@ -176,6 +178,10 @@ def _money(
     if not nullable:
         _flag(problems, df, blank, source, col, "must not be empty", key, values=False)
     _flag(problems, df, (num < 0).to_numpy(), source, col, "must be >= 0", key)
+    # Beyond this no single amount is real, and its cents times the plan's factors would
+    # no longer fit the engine's 64-bit integer arithmetic.
+    huge = (num.abs() > MAX_AMOUNT).to_numpy()
+    _flag(problems, df, huge, source, col, f"must be at most {MAX_AMOUNT:,.0f}", key)
     return num.astype("float64")
 
 

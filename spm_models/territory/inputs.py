@@ -234,7 +234,7 @@ def validate_alignment_tables(
                     row=int(pos) + 1,
                 )
             )
-    if not problems:
+    if "current_rep_id" in accounts.columns and "rep_id" in reps.columns:
         rep_ids = set(reps["rep_id"].astype(str))
         cur = accounts["current_rep_id"]
         has = cur.notna() & (cur.astype(str).str.strip() != "")
@@ -360,8 +360,21 @@ def rep_targets(
                 )
             out[m] = np.array([float(given[r]) for r in rep_ids])
         else:
-            out[m] = metric_values(accounts, m).sum() * share
+            total = metric_values(accounts, m).sum()
+            if total <= 0:
+                raise InputDataError([_nothing_to_balance(m)])
+            out[m] = total * share
     return out
+
+
+def _nothing_to_balance(metric: str) -> Problem:
+    """Why a metric that sums to zero cannot be balanced (its spread would be 0/0)."""
+    return Problem(
+        "accounts.csv",
+        "is 0 for every account, so territories cannot be balanced on it; fill it in "
+        "or balance on another metric",
+        column=metric,
+    )
 
 
 def prepare_alignment(
