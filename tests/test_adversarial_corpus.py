@@ -285,8 +285,7 @@ def scenario_case(name: str, text: str, *expect: str) -> Case:
 
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n"
-    for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 SCENARIO_CASES = [
