@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,10 @@ from spm_models import config
 from spm_models.data import Company, generate_company, write_company
 
 TINY = {"seed": 7, "n_accounts": 400, "n_reps": 8}
+TINY_SCENARIO = config.PROJECT_ROOT / "tests" / "scenarios" / "tiny.yaml"
+#: Tests that read the one rendering of the tiny scenario share this xdist group, so one
+#: worker renders it once for all of them.
+TINY_RENDER_GROUP = "tiny_render"
 SHARED_DATA = config.SHARED_DATA_DIR
 
 
@@ -62,3 +67,21 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     monkeypatch.setattr(config, "DATA_DIR", data)
     monkeypatch.setattr(config, "REPORTS_DIR", reports)
     return {"data": data, "reports": reports}
+
+
+@pytest.fixture(scope="session")
+def tiny_render(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A reports folder holding the tiny scenario, rendered once by the real runner.
+
+    Every notebook of ``tests/scenarios/tiny.yaml`` runs, as ``spm run`` would run them.
+    ``SPM_CONSISTENCY_REPORTS`` names an already rendered reports folder to use instead.
+    Do not modify the folder: copy it first.
+    """
+    from spm_models.runner import RunStatus, load_scenarios, run_batch
+
+    if os.environ.get("SPM_CONSISTENCY_REPORTS"):
+        return Path(os.environ["SPM_CONSISTENCY_REPORTS"])
+    reports = tmp_path_factory.mktemp("tiny_render") / "reports"
+    outcome = run_batch(load_scenarios([TINY_SCENARIO]), reports_dir=reports)[0]
+    assert outcome.status is RunStatus.OK, outcome
+    return reports

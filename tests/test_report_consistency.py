@@ -26,8 +26,9 @@ from spm_models import config
 from spm_models.registry import figure, format_figure, read_metrics_file, registry
 from spm_models.reporting.decisions import decisions
 from spm_models.reporting.summary import key_figures
+from tests.conftest import TINY_RENDER_GROUP
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("report_consistency")]
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(TINY_RENDER_GROUP)]
 
 TINY = config.PROJECT_ROOT / "tests" / "scenarios" / "tiny.yaml"
 HYGIENE = next(
@@ -86,20 +87,9 @@ def _read(path: Path) -> _Page:
 
 
 @pytest.fixture(scope="session")
-def tiny_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny scenario run by the real runner into a temporary reports folder.
-
-    ``SPM_CONSISTENCY_REPORTS`` names an already rendered reports folder to check instead.
-    """
-    from spm_models.runner import RunStatus, load_scenarios, run_batch
-
-    if os.environ.get("SPM_CONSISTENCY_REPORTS"):
-        return Path(os.environ["SPM_CONSISTENCY_REPORTS"])
-
-    reports = tmp_path_factory.mktemp("consistency") / "reports"
-    outcome = run_batch(load_scenarios([TINY]), reports_dir=reports)[0]
-    assert outcome.status is RunStatus.OK, outcome
-    return reports
+def tiny_reports(tiny_render: Path) -> Path:
+    """The tiny scenario rendered once by the real runner (shared with the runner tests)."""
+    return tiny_render
 
 
 def _pages(reports: Path) -> list[Path]:
@@ -142,9 +132,9 @@ def test_summary_links_each_decision_to_a_page_of_the_report(tiny_reports: Path)
 
 
 CHECKS = {
-    "scientific notation": re.compile(r"\de[+-]\d"),
-    "nan/inf/None": re.compile(r"(?<![\w-])(?:nan|NaN|inf|None|NaT)(?![\w-])"),
-    "temp path": re.compile(r"\.tmp-|/tmp/"),
+    "scientific-notation": re.compile(r"\de[+-]\d"),
+    "nan-inf-None": re.compile(r"(?<![\w-])(?:nan|NaN|inf|None|NaT)(?![\w-])"),
+    "temp-path": re.compile(r"\.tmp-|/tmp/"),
 }
 
 

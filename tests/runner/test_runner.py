@@ -16,6 +16,7 @@ from spm_models import config
 from spm_models.cli import main
 from spm_models.registry import read_metrics_file
 from spm_models.runner import RunStatus, load_scenarios, run_batch
+from tests.conftest import TINY_RENDER_GROUP
 
 pytestmark = pytest.mark.notebook
 TESTS_SCENARIOS = config.PROJECT_ROOT / "tests" / "scenarios"
@@ -23,28 +24,28 @@ TESTS_SCENARIOS = config.PROJECT_ROOT / "tests" / "scenarios"
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory: pytest.TempPathFactory):
-    """tiny and failing, run together with two jobs."""
+    """quick and failing, run together with two jobs."""
     reports = tmp_path_factory.mktemp("reports")
-    scenarios = load_scenarios([TESTS_SCENARIOS / "tiny.yaml", TESTS_SCENARIOS / "failing.yaml"])
+    scenarios = load_scenarios([TESTS_SCENARIOS / "quick.yaml", TESTS_SCENARIOS / "failing.yaml"])
     outcomes = run_batch(scenarios, jobs=2, reports_dir=reports)
     return reports, {o.scenario: o for o in outcomes}
 
 
 def test_parallel_batch_runs_the_good_scenario(batch) -> None:
     reports, outcomes = batch
-    assert outcomes["tiny"].status is RunStatus.OK
-    tiny = reports / "tiny"
-    for name in (
-        "01_data_overview.ipynb",
-        "01_data_overview.html",
-        "metrics.json",
-        "stamp.json",
-        "index.html",
-        "tables/territory_balance_current.csv",
-    ):
-        assert (tiny / name).exists(), name
+    assert outcomes["quick"].status is RunStatus.OK
+    quick = reports / "quick"
+    for name in ("01_data_overview.ipynb", "01_data_overview.html", "metrics.json", "index.html"):
+        assert (quick / name).exists(), name
+    assert (quick / "tables" / "territory_balance_current.csv").exists()
+
+
+@pytest.mark.xdist_group(TINY_RENDER_GROUP)
+def test_every_notebook_of_a_scenario_runs_into_its_report(tiny_render: Path) -> None:
+    tiny = tiny_render / "tiny"
     for stem, _ in load_scenarios([TESTS_SCENARIOS / "tiny.yaml"])[0].notebooks:
-        assert (tiny / f"{stem}.html").exists(), stem  # every notebook of the scenario ran
+        assert (tiny / f"{stem}.html").exists(), stem
+        assert (tiny / f"{stem}.ipynb").exists(), stem
     metrics = read_metrics_file(tiny / "metrics.json")
     assert metrics["overview.accounts"] == 400
     stamp = json.loads((tiny / "stamp.json").read_text())
@@ -73,8 +74,10 @@ def test_failing_scenario_is_isolated_and_names_the_cell(batch) -> None:
     assert "unknown region" in index
 
 
-def test_cache_skips_unchanged_inputs_and_force_reruns(batch) -> None:
-    reports, _ = batch
+@pytest.mark.xdist_group(TINY_RENDER_GROUP)
+def test_cache_skips_unchanged_inputs_and_force_reruns(tiny_render: Path, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    shutil.copytree(tiny_render, reports)  # the shared rendering stays as it was
     tiny = load_scenarios([TESTS_SCENARIOS / "tiny.yaml"])
     stamp_before = (reports / "tiny" / "stamp.json").read_text()
     again = run_batch(tiny, reports_dir=reports)[0]
