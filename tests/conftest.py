@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -74,14 +76,29 @@ def tiny_render(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A reports folder holding the tiny scenario, rendered once by the real runner.
 
     Every notebook of ``tests/scenarios/tiny.yaml`` runs, as ``spm run`` would run them.
-    ``SPM_CONSISTENCY_REPORTS`` names an already rendered reports folder to use instead.
-    Do not modify the folder: copy it first.
+    Under pytest-xdist the workers of one run share the rendering: the first renders it
+    under a lock, the others wait for it (xdist groups alone do not keep parametrised tests
+    on one worker). ``SPM_CONSISTENCY_REPORTS`` names an already rendered reports folder to
+    use instead. Do not modify the folder: copy it first.
     """
-    from spm_models.runner import RunStatus, load_scenarios, run_batch
-
     if os.environ.get("SPM_CONSISTENCY_REPORTS"):
         return Path(os.environ["SPM_CONSISTENCY_REPORTS"])
-    reports = tmp_path_factory.mktemp("tiny_render") / "reports"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _render_tiny(tmp_path_factory.mktemp("tiny_render") / "reports")
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, above each worker's
+    reports, done = shared / "tiny_render" / "reports", shared / "tiny_render.done"
+    with open(shared / "tiny_render.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(reports.parent, ignore_errors=True)
+            _render_tiny(reports)
+            done.touch()
+    return reports
+
+
+def _render_tiny(reports: Path) -> Path:
+    from spm_models.runner import RunStatus, load_scenarios, run_batch
+
     outcome = run_batch(load_scenarios([TINY_SCENARIO]), reports_dir=reports)[0]
     assert outcome.status is RunStatus.OK, outcome
     return reports
