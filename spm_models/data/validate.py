@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from spm_models.data.schema import SCHEMAS, Column, Kind, TableSchema
+from spm_models.data.text import blank_mask, clean_text
 from spm_models.errors import InputDataError, Problem
 
 _TRUE = {"true", "t", "yes", "y", "1"}
@@ -21,11 +22,7 @@ _FALSE = {"false", "f", "no", "n", "0"}
 
 def _blank(series: pd.Series) -> pd.Series:
     """True where a value is missing: NaN/None or an empty or whitespace-only string."""
-    missing = series.isna()
-    if series.dtype == object or pd.api.types.is_string_dtype(series):
-        text = series.astype("string").str.strip()
-        missing = missing | (text == "").fillna(True)
-    return missing.astype(bool)
+    return pd.Series(blank_mask(series), index=series.index)
 
 
 def _key_text(frame: pd.DataFrame, schema: TableSchema, idx: int) -> str | None:
@@ -40,7 +37,9 @@ def _coerce_column(
     raw: pd.Series, col: Column, schema: TableSchema, source: str, frame: pd.DataFrame
 ) -> tuple[pd.Series, list[Problem]]:
     problems: list[Problem] = []
-    missing = _blank(raw)
+    # Text columns are stripped once; every kind below reads the stripped values.
+    text = clean_text(raw) if raw.dtype == object or pd.api.types.is_string_dtype(raw) else None
+    missing = text.isna() if text is not None else _blank(raw)
 
     def report(mask: pd.Series | np.ndarray, message_for) -> None:
         for pos in np.flatnonzero(np.asarray(mask)):
@@ -81,8 +80,8 @@ def _coerce_column(
         if pd.api.types.is_datetime64_any_dtype(raw):
             values = pd.to_datetime(raw)
         else:
-            text = raw.where(present).astype("string").str.strip()
-            values = pd.to_datetime(text, errors="coerce", format="ISO8601")
+            stripped = text if text is not None else clean_text(raw)
+            values = pd.to_datetime(stripped, errors="coerce", format="ISO8601")
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_localize(None)
         bad = present & values.isna()
@@ -97,16 +96,18 @@ def _coerce_column(
         return values.astype("datetime64[ns]"), problems
 
     if col.kind is Kind.BOOLEAN:
-        text = raw.where(present).astype("string").str.strip().str.lower()
-        is_true, is_false = text.isin(_TRUE).fillna(False), text.isin(_FALSE).fillna(False)
+        lower = (text if text is not None else clean_text(raw)).astype("string").str.lower()
+        is_true, is_false = lower.isin(_TRUE).fillna(False), lower.isin(_FALSE).fillna(False)
         report(present & ~is_true & ~is_false, lambda v: f"must be true or false; got {v!r}")
         return is_true.astype(bool), problems
 
     # Strings: keep text, strip whitespace, check pattern and allowed values.
-    values = raw.where(present).astype("string").str.strip()
     if pd.api.types.is_float_dtype(raw):
         # A numeric-looking id read by a typed reader: 42.0 should read back as '42'.
         values = raw.where(present).map(lambda v: f"{v:g}" if pd.notna(v) else v).astype("string")
+        values = values.astype(object).where(present, None)
+    else:
+        values = text if text is not None else clean_text(raw)  # stripped, None where blank
     if col.pattern:
         rx = re.compile(col.pattern)
         report(
@@ -116,10 +117,10 @@ def _coerce_column(
     if col.allowed:
         allowed = ", ".join(col.allowed)
         report(
-            present & ~values.isin(col.allowed).fillna(False),
+            present & ~values.isin(col.allowed),
             lambda v: f"must be one of {allowed}; got {v!r}",
         )
-    return values.astype(object).where(present, None), problems
+    return values.where(present, None), problems
 
 
 def validate_table(

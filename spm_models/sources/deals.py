@@ -33,6 +33,7 @@ import pandas as pd
 
 from spm_models.data.company import Company, build_company
 from spm_models.data.schema import SEGMENTS, STAGES
+from spm_models.data.text import clean_text
 from spm_models.errors import InputDataError, Problem
 from spm_models.sources.geocode import METHODS, Placement, place
 from spm_models.sources.provenance import ProvenanceEntry
@@ -310,12 +311,7 @@ def _has(frame: pd.DataFrame | None, column: str) -> bool:
 
 def _text(series: pd.Series) -> pd.Series:
     """Stripped text with empty strings as missing (object dtype: fast to match and join)."""
-    if series.dtype != object:
-        text = series.astype("string").str.strip()
-        text = text.mask(text == "").astype(object)
-        return text.where(text.notna(), None)
-    out = series.str.strip()
-    return out.mask(out.isna() | (out == ""), None)
+    return clean_text(series)
 
 
 def _filled_text(
