@@ -130,6 +130,9 @@ class DealExport:
     clean_text : bool
         True when text columns are already stripped, with empty values as None (the
         readers' output): ids are then not cleaned again.
+    notes : tuple of str
+        What the reader left out or assumed (e.g. a report's title and footer rows),
+        passed on as warnings of the import.
     """
 
     accounts: pd.DataFrame
@@ -140,6 +143,7 @@ class DealExport:
     files: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     clean_text: bool = False
+    notes: tuple[str, ...] = ()
 
     def file(self, frame: str) -> str:
         """The file name of ``frame`` for messages (the frame's name when unknown)."""
@@ -1298,6 +1302,7 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
     """
     rules = rules or BuildRules()
     notes = _Notes()
+    notes.warnings += export.notes
     _check_frames(export)
     deals = _prepare_deals(export, rules, notes)
     won = deals[deals["is_won"]].copy()

@@ -2,10 +2,12 @@
 
 A folder holds ``Account.csv``, ``Opportunity.csv`` and optionally ``User.csv``,
 ``OpportunitySplit.csv`` and ``OpportunityLineItem.csv`` (file names in any case, singular or
-plural). Columns are found by name through :data:`ALIASES` (API field names such as
-``CloseDate`` and report column labels such as ``"Close Date"``, compared without case or
-spacing), in any order; unknown columns are ignored. Values are parsed by
-:mod:`spm_models.sources.parse` (ISO dates or datetimes such as
+plural), each a CSV file or a report exported as ``.xlsx`` (title rows above the header and
+the totals footer are left out and listed in the import's warnings, see
+:mod:`~spm_models.sources.report_xlsx`). Columns are found by name through
+:data:`ALIASES` (API field names such as ``CloseDate`` and report column labels such as
+``"Close Date"``, compared without case or spacing), in any order; unknown columns are
+ignored. Values are parsed by :mod:`spm_models.sources.parse` (ISO dates or datetimes such as
 ``2017-03-01T17:24:05.000Z`` unless a date format is given; ``true``/``false``; money strings)
 and the company is built by :func:`~spm_models.sources.deals.build_company_from_deals`.
 
@@ -32,6 +34,7 @@ from spm_models.data.text import arrow_text, clean_text
 from spm_models.errors import InputDataError, Problem
 from spm_models.sources.deals import BuildRules, DealExport, ImportResult, build_company_from_deals
 from spm_models.sources.parse import parse_bool, parse_dates, parse_money, parse_percent
+from spm_models.sources.report_xlsx import read_report_workbook
 
 #: The objects read, their file stems (first one canonical) and whether they are required.
 OBJECTS: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -145,13 +148,32 @@ def _norm(header: str) -> str:
     return re.sub(r"[\s_]+", "", str(header)).lower()
 
 
+#: File types an object may be exported as (report workbooks are read by their data block).
+EXPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
 def find_file(folder: Path, stems: tuple[str, ...]) -> Path | None:
-    """The export file of an object (``Account.csv``, ``accounts.CSV`` ...), or None."""
+    """The export file of an object (``Account.csv``, ``accounts.CSV``, ``Account.xlsx``
+    ...), or None.
+
+    Raises
+    ------
+    InputDataError
+        When the object is exported twice (``Account.csv`` and ``Account.xlsx``): which
+        one to read is not guessed.
+    """
     wanted = {s.lower() for s in stems}
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() == ".csv" and path.stem.lower() in wanted:
-            return path
-    return None
+    found = [
+        path
+        for path in sorted(folder.iterdir())
+        if path.is_file() and path.suffix.lower() in EXPORT_SUFFIXES and path.stem.lower() in wanted
+    ]
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise InputDataError(
+            f"holds {names}: one export per object; move the others out", source=folder.name
+        )
+    return found[0] if found else None
 
 
 def _columns(headers: list[str], obj: str) -> dict[str, str]:
@@ -171,8 +193,11 @@ def _columns(headers: list[str], obj: str) -> dict[str, str]:
     return found
 
 
-def _read(path: Path, obj: str, options: SalesforceOptions) -> tuple[pd.DataFrame, dict]:
-    """Read one object's CSV: the known columns renamed, stripped text, and their headers."""
+def _read(path: Path, obj: str, options: SalesforceOptions) -> tuple[pd.DataFrame, dict, tuple]:
+    """Read one object's export: the known columns renamed as stripped text, their headers,
+    and sentences saying which rows of a report workbook were left out."""
+    if path.suffix.lower() in EXPORT_SUFFIXES[1:]:
+        return _read_workbook(path, obj, options)
     try:
         headers = list(pd.read_csv(path, nrows=0, encoding=options.encoding).columns)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -188,7 +213,25 @@ def _read(path: Path, obj: str, options: SalesforceOptions) -> tuple[pd.DataFram
             raise InputDataError(f"cannot be read as CSV ({exc})", source=path.name) from exc
         table = pa.table({h: pa.array(raw[h], type=pa.string()) for h in columns.values()})
     frame = _stripped_frame(table, columns)
-    return frame, columns
+    return frame, columns, ()
+
+
+def _read_workbook(
+    path: Path, obj: str, options: SalesforceOptions
+) -> tuple[pd.DataFrame, dict, tuple]:
+    """A report exported as ``.xlsx``: title rows and the totals footer left out."""
+    known = {_norm(alias) for aliases in ALIASES[obj].values() for alias in aliases}
+    sheet = read_report_workbook(
+        path, lambda header: _norm(header) in known, date_format=options.date_format
+    )
+    columns = _columns(list(sheet.table.column_names), obj)
+    notes = sheet.dropped
+    if sheet.first_row > 2:
+        notes += (
+            f"{path.name}: rows are counted from the first data row (sheet row "
+            f"{sheet.first_row} is row 1).",
+        )
+    return _stripped_frame(sheet.table, columns), columns, notes
 
 
 def _read_arrow(path: Path, names: list[str], encoding: str) -> pa.Table:
@@ -344,16 +387,24 @@ def read_export(folder: str | Path, options: SalesforceOptions | None = None) ->
     headers: dict[str, dict[str, str]] = {}
     files: dict[str, str] = {"folder": str(folder.resolve())}
     problems: list[Problem] = []
+    notes: tuple[str, ...] = ()
     for obj, (stems, required) in OBJECTS.items():
-        path = find_file(folder, stems)
+        try:
+            path = find_file(folder, stems)
+        except InputDataError as exc:
+            problems += exc.problems
+            continue
         files[obj] = path.name if path else f"{stems[0]}.csv"
         if path is None:
             if required:
-                problems.append(Problem(f"{stems[0]}.csv", f"is missing from {folder.name}"))
+                problems.append(
+                    Problem(f"{stems[0]}.csv", f"is missing from {folder.name} (or .xlsx)")
+                )
             frames[obj] = None
             continue
         try:
-            raw, headers[obj] = _read(path, obj, options)
+            raw, headers[obj], read_notes = _read(path, obj, options)
+            notes += read_notes
             raw = _name_as_id(raw, obj, headers[obj])
             problems += _missing_columns(raw, obj, path.name)
             frames[obj] = _parse(raw, obj, path.name, headers[obj], options)
@@ -390,6 +441,7 @@ def read_export(folder: str | Path, options: SalesforceOptions | None = None) ->
         files=files,
         headers=headers,
         clean_text=True,
+        notes=notes,
     )
 
 
