@@ -179,8 +179,6 @@ def workload(accounts: pd.DataFrame, rules: BuildRules, notes: Notes) -> pd.Seri
     return given.fillna(calls).fillna(0.0).astype(float)
 
 
-
-
 #: Rules of :class:`~spm_models.sources.deals.BuildRules` that a mapping's ``tables`` use.
 ACCOUNT_RULES = (
     "segment_employees",
