@@ -246,7 +246,9 @@ def _read_arrow(path: Path, names: list[str], encoding: str) -> pa.Table:
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    return csv.read_csv(path, read_options=read, convert_options=convert)
+    # Exports carry multi-line text fields (descriptions, addresses) inside quotes.
+    parse = csv.ParseOptions(newlines_in_values=True)
+    return csv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
 
 
 def _stripped_frame(table: pa.Table, columns: dict[str, str]) -> pd.DataFrame:
