@@ -712,11 +712,16 @@ def _credits(export: DealExport, deals: pd.DataFrame, notes: _Notes) -> pd.DataF
 def _booking_types(won: pd.DataFrame, rules: BuildRules, notes: _Notes) -> pd.Series:
     kind = pd.Series(pd.NA, index=won.index, dtype="string")
     if "booking_type" in won:
-        text = _text(won["booking_type"]).astype("string").str.lower()
+        # A type column holds a handful of distinct texts: match each once.
+        codes, uniques = pd.factorize(_text(won["booking_type"]))
+        text = pd.Series(np.asarray(uniques, dtype=object), dtype="string").str.lower()
+        per_text = pd.Series(pd.NA, index=text.index, dtype="string")
         for booking_type, words in rules.type_words:
             pattern = "|".join(map(_escape, words))
-            hit = kind.isna() & text.str.contains(pattern, regex=True).fillna(False).astype(bool)
-            kind = kind.mask(hit, booking_type)
+            hit = per_text.isna() & text.str.contains(pattern, regex=True).fillna(False)
+            per_text = per_text.mask(hit.astype(bool), booking_type)
+        kinds = np.append(per_text.to_numpy(dtype=object, na_value=None), None)
+        kind = pd.Series(kinds[codes], index=won.index, dtype="string")
     todo = kind.isna()
     if todo.any():
         first = won.sort_values(["close_date", "opportunity_id"]).drop_duplicates("account_id")
