@@ -115,7 +115,11 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 _DATES = {"close_date", "created_date", "hire_date"}
-_BOOLS = {"is_closed", "is_won", "is_active"}
+_BOOLS = {"is_closed", "is_won", "is_active", "is_deleted"}
+# Every object may carry the deleted-record flag (Data Loader's "Export All" includes the
+# recycle bin); flagged rows are left out on reading.
+for _columns_of_object in ALIASES.values():
+    _columns_of_object["is_deleted"] = ("IsDeleted", "Deleted")
 _NUMBERS = {"amount", "employees", "annual_revenue", "potential", "workload", "lat", "lon"}
 _PERCENTS = {"probability": "percent", "share": "percent", "discount": "auto"}
 _KEY = {"accounts": "account_id", "deals": "opportunity_id", "users": "rep_id"}
@@ -277,6 +281,19 @@ def _stripped_frame(table: pa.Table, columns: dict[str, str]) -> pd.DataFrame:
     )
 
 
+def _without_deleted(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Rows flagged ``IsDeleted`` left out (they are in the recycle bin, not the CRM)."""
+    if "is_deleted" not in frame:
+        return frame, ()
+    deleted = frame["is_deleted"].fillna(False).to_numpy(dtype=bool)
+    kept = frame.loc[~deleted].drop(columns="is_deleted").reset_index(drop=True)
+    if not deleted.any():
+        return kept, ()
+    n = int(deleted.sum())
+    records = "record" if n == 1 else "records"
+    return kept, (f"{file}: left out {n:,} deleted {records} (IsDeleted true).",)
+
+
 def _name_as_id(frame: pd.DataFrame, obj: str, headers: dict[str, str]) -> pd.DataFrame:
     """A report export of accounts or users without an id column: the name is the id."""
     key, name = {"accounts": ("account_id", "account_name"), "users": ("rep_id", "rep_name")}.get(
@@ -409,7 +426,9 @@ def read_export(folder: str | Path, options: SalesforceOptions | None = None) ->
             notes += read_notes
             raw = _name_as_id(raw, obj, headers[obj])
             problems += _missing_columns(raw, obj, path.name)
-            frames[obj] = _parse(raw, obj, path.name, headers[obj], options)
+            parsed = _parse(raw, obj, path.name, headers[obj], options)
+            frames[obj], deleted_note = _without_deleted(parsed, path.name)
+            notes += deleted_note
         except InputDataError as exc:
             problems += exc.problems
     if problems:
