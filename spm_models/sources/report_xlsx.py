@@ -12,7 +12,7 @@ data), so no row is dropped silently.
 
 Every cell is returned as text: dates as ISO dates (or in the mapping's date format, so
 that one format reads the whole column), whole numbers without a decimal point, booleans
-as ``true``/``false``.
+as ``true``/``false``, percent cells (0.45 shown as 45%) as ``45.0%``.
 """
 
 from __future__ import annotations
@@ -62,10 +62,27 @@ class ReportSheet:
     dropped: tuple[str, ...] = ()
 
 
-def cell_text(value: object, date_format: str | None = None) -> str:
-    """One cell as the text a CSV export would hold."""
+def is_percent_format(number_format: str | None) -> bool:
+    """True for a percent number format such as ``0%`` or ``0.00%`` (the cell holds a share,
+    0.45 shown as 45%); a quoted or escaped sign (``0"%"``) is only text."""
+    if not number_format:
+        return False
+    unquoted = re.sub(r'"[^"]*"|\\.', "", number_format)
+    return "%" in unquoted
+
+
+def cell_text(
+    value: object, date_format: str | None = None, number_format: str | None = None
+) -> str:
+    """One cell as the text a CSV export would hold (a percent cell as ``45.0%``)."""
     if value is None:
         return ""
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and is_percent_format(number_format)
+    ):
+        return f"{round(value * 100, 10)!r}%"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime | dt.date):
@@ -154,7 +171,10 @@ def read_report_workbook(
             if (sheet or 0) >= len(book.worksheets):
                 raise InputDataError(f"has no sheet {sheet!r}", source=name)
             ws = book.worksheets[sheet or 0]
-        rows = [[cell_text(v, date_format) for v in row] for row in ws.iter_rows(values_only=True)]
+        rows = [
+            [cell_text(c.value, date_format, getattr(c, "number_format", None)) for c in row]
+            for row in ws.iter_rows()
+        ]
     finally:
         book.close()
     at = _header_index(rows, is_known)

@@ -18,7 +18,8 @@ DAY_FIRST = SalesforceOptions(date_format="%d/%m/%Y")
 
 def _as_workbook(csv_path: Path, *, real_dates: bool, gap_row: bool = False) -> Path:
     """The CSV export as a formatted report workbook: title rows, then the table (dates as
-    Excel dates, amounts as numbers where they are plain), then the totals footer."""
+    Excel dates, whole numbers as numbers, percentages as shares in percent cells), then the
+    totals footer."""
     frame = pd.read_csv(csv_path, dtype=str, keep_default_na=False)
     book = Workbook()
     ws = book.active
@@ -28,16 +29,22 @@ def _as_workbook(csv_path: Path, *, real_dates: bool, gap_row: bool = False) -> 
     ws.append(list(frame.columns))
     for n, row in enumerate(frame.itertuples(index=False), start=1):
         cells: list[object] = []
+        percent: list[int] = []
         for name, value in zip(frame.columns, row, strict=True):
             if real_dates and name.endswith("Date") and value:
                 cells.append(dt.datetime.strptime(value, "%d/%m/%Y"))
             elif value.isdigit():
                 cells.append(int(value))
+            elif value.endswith("%"):
+                cells.append(float(value[:-1]) / 100)  # a share shown as a percentage
+                percent.append(len(cells))
             else:
                 cells.append(value or None)
         if gap_row and n == 3:
             ws.append([])
         ws.append(cells)
+        for column in percent:
+            ws.cell(row=ws.max_row, column=column).number_format = "0%"
     ws.append([])
     ws.append(["Grand Totals (5 records)", None, None, None, 3400.5])
     ws.append([])
