@@ -327,7 +327,10 @@ def _parse(
 ) -> pd.DataFrame:
     """Typed columns; every bad value across the object's columns in one error."""
     key_col = _KEY.get(obj)
-    key = frame.get(key_col) if key_col else None
+    key = None
+    if key_col and key_col in frame:
+        # Shown with each bad value: text, an empty key as '' (as the file holds it).
+        key = frame[key_col].astype(object).where(frame[key_col].notna(), "")
     key_name = headers.get(key_col) if key_col else None
     out = frame.copy()
     problems: list[Problem] = []
