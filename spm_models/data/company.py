@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from spm_models.data.csv_writer import write_csv
 from spm_models.data.loaders import is_sql_url, read_sql_tables, read_table_file, table_path
 from spm_models.data.schema import SCHEMAS
 from spm_models.data.validate import check_foreign_keys, check_table
@@ -243,11 +244,7 @@ def write_company(company: Company, folder: str | Path, *, fmt: str = "csv") -> 
         final = folder / f"{name}.{fmt}"
         tmp = folder / f".{name}.{fmt}.tmp"
         if fmt == "csv":
-            out = frame.copy()
-            for col in out.columns:
-                if pd.api.types.is_datetime64_any_dtype(out[col]):
-                    out[col] = out[col].dt.strftime("%Y-%m-%d")
-            out.to_csv(tmp, index=False)
+            write_csv(frame, tmp)
         else:
             frame.to_parquet(tmp, index=False)
         tmp.replace(final)

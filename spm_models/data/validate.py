@@ -8,11 +8,13 @@ the row's key, so a user can fix everything in one pass.
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from spm_models.data.schema import END_OF_THIS_MONTH, SCHEMAS, Column, Kind, TableSchema
+from spm_models.data.text import blank_mask, clean_text
 from spm_models.errors import InputDataError, Problem
 
 _TRUE = {"true", "t", "yes", "y", "1"}
@@ -23,11 +25,7 @@ _FALSE = {"false", "f", "no", "n", "0"}
 
 def _blank(series: pd.Series) -> pd.Series:
     """True where a value is missing: NaN/None or an empty or whitespace-only string."""
-    missing = series.isna()
-    if series.dtype == object or pd.api.types.is_string_dtype(series):
-        text = series.astype("string").str.strip()
-        missing = missing | (text == "").fillna(True)
-    return missing.astype(bool)
+    return pd.Series(blank_mask(series), index=series.index)
 
 
 def latest_date(latest: str) -> tuple[pd.Timestamp, str]:
@@ -42,6 +40,21 @@ def latest_date(latest: str) -> tuple[pd.Timestamp, str]:
     return pd.Timestamp(latest), latest
 
 
+def _iso_dates(text: pd.Series) -> pd.Series:
+    """ISO dates and timestamps, unparseable values as NaT, time zones read as local time."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # mixed offsets, handled below
+            values = pd.to_datetime(text, errors="coerce", format="ISO8601")
+        if pd.api.types.is_datetime64_any_dtype(values):
+            return values
+    except (ValueError, TypeError):
+        pass
+    # Several time zones in one column: drop each suffix, keeping the local date and time.
+    local = text.astype("string").str.replace(_TZ_SUFFIX, "", regex=True)
+    return pd.to_datetime(local, errors="coerce", format="ISO8601")
+
+
 def _key_text(frame: pd.DataFrame, schema: TableSchema, idx: int) -> str | None:
     parts = []
     for key in schema.key:
@@ -54,7 +67,9 @@ def _coerce_column(
     raw: pd.Series, col: Column, schema: TableSchema, source: str, frame: pd.DataFrame
 ) -> tuple[pd.Series, list[Problem]]:
     problems: list[Problem] = []
-    missing = _blank(raw)
+    # Text columns are stripped once; every kind below reads the stripped values.
+    text = clean_text(raw) if raw.dtype == object or pd.api.types.is_string_dtype(raw) else None
+    missing = text.isna() if text is not None else _blank(raw)
 
     def report(mask: pd.Series | np.ndarray, message_for) -> None:
         for pos in np.flatnonzero(np.asarray(mask)):
@@ -100,11 +115,8 @@ def _coerce_column(
         if pd.api.types.is_datetime64_any_dtype(raw):
             values = pd.to_datetime(raw)
         else:
-            text = raw.where(present).astype("string").str.strip()
-            # A time zone suffix is dropped, keeping the local date: mixed offsets
-            # would otherwise make pandas give up on the whole column.
-            text = text.str.replace(_TZ_SUFFIX, "", regex=True)
-            values = pd.to_datetime(text, errors="coerce", format="ISO8601")
+            stripped = text if text is not None else clean_text(raw)
+            values = _iso_dates(stripped)
         if getattr(values.dt, "tz", None) is not None:
             values = values.dt.tz_localize(None)
         bad = present & values.isna()
@@ -119,16 +131,18 @@ def _coerce_column(
         return values.astype("datetime64[ns]"), problems
 
     if col.kind is Kind.BOOLEAN:
-        text = raw.where(present).astype("string").str.strip().str.lower()
-        is_true, is_false = text.isin(_TRUE).fillna(False), text.isin(_FALSE).fillna(False)
+        lower = (text if text is not None else clean_text(raw)).astype("string").str.lower()
+        is_true, is_false = lower.isin(_TRUE).fillna(False), lower.isin(_FALSE).fillna(False)
         report(present & ~is_true & ~is_false, lambda v: f"must be true or false; got {v!r}")
         return is_true.astype(bool), problems
 
     # Strings: keep text, strip whitespace, check pattern and allowed values.
-    values = raw.where(present).astype("string").str.strip()
     if pd.api.types.is_float_dtype(raw):
         # A numeric-looking id read by a typed reader: 42.0 should read back as '42'.
         values = raw.where(present).map(lambda v: f"{v:g}" if pd.notna(v) else v).astype("string")
+        values = values.astype(object).where(present, None)
+    else:
+        values = text if text is not None else clean_text(raw)  # stripped, None where blank
     if col.pattern:
         rx = re.compile(col.pattern)
         report(
@@ -138,10 +152,10 @@ def _coerce_column(
     if col.allowed:
         allowed = ", ".join(col.allowed)
         report(
-            present & ~values.isin(col.allowed).fillna(False),
+            present & ~values.isin(col.allowed),
             lambda v: f"must be one of {allowed}; got {v!r}",
         )
-    return values.astype(object).where(present, None), problems
+    return values.where(present, None), problems
 
 
 def validate_table(

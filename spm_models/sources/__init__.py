@@ -3,8 +3,10 @@
 - :mod:`~spm_models.sources.parse`: dates, money, percentages and booleans from text.
 - :mod:`~spm_models.sources.provenance`: which fields were derived or defaulted.
 - :mod:`~spm_models.sources.deals`: the canonical tables from an opportunity-level export.
+- :mod:`~spm_models.sources.derive`: segment, potential and workload rules for accounts.
 - :mod:`~spm_models.sources.geocode`: US ZIPs, cities worldwide, given coordinates.
 - :mod:`~spm_models.sources.salesforce`: Salesforce exports (API names or report labels).
+- :mod:`~spm_models.sources.report_xlsx`: report workbooks (title rows and footer left out).
 """
 
 from __future__ import annotations

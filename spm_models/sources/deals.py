@@ -33,7 +33,9 @@ import pandas as pd
 
 from spm_models.data.company import Company, build_company
 from spm_models.data.schema import SEGMENTS, STAGES
+from spm_models.data.text import clean_text
 from spm_models.errors import InputDataError, Problem
+from spm_models.sources.derive import potential, segments, workload
 from spm_models.sources.geocode import METHODS, Placement, place
 from spm_models.sources.provenance import ProvenanceEntry
 
@@ -129,6 +131,9 @@ class DealExport:
     clean_text : bool
         True when text columns are already stripped, with empty values as None (the
         readers' output): ids are then not cleaned again.
+    notes : tuple of str
+        What the reader left out or assumed (e.g. a report's title and footer rows),
+        passed on as warnings of the import.
     """
 
     accounts: pd.DataFrame
@@ -139,6 +144,7 @@ class DealExport:
     files: dict[str, str] = field(default_factory=dict)
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
     clean_text: bool = False
+    notes: tuple[str, ...] = ()
 
     def file(self, frame: str) -> str:
         """The file name of ``frame`` for messages (the frame's name when unknown)."""
@@ -310,12 +316,7 @@ def _has(frame: pd.DataFrame | None, column: str) -> bool:
 
 def _text(series: pd.Series) -> pd.Series:
     """Stripped text with empty strings as missing (object dtype: fast to match and join)."""
-    if series.dtype != object:
-        text = series.astype("string").str.strip()
-        text = text.mask(text == "").astype(object)
-        return text.where(text.notna(), None)
-    out = series.str.strip()
-    return out.mask(out.isna() | (out == ""), None)
+    return clean_text(series)
 
 
 def _filled_text(
@@ -648,145 +649,6 @@ def _accounts_base(export: DealExport, deals: pd.DataFrame, rules: BuildRules, n
     return accounts
 
 
-def _segments(accounts: pd.DataFrame, rules: BuildRules, notes: _Notes) -> pd.Series:
-    n = len(accounts)
-    seg = pd.Series(pd.NA, index=accounts.index, dtype="string")
-    if "segment" in accounts:
-        given = _text(accounts["segment"]).str.lower().str.replace(r"[\s_]+", "-", regex=True)
-        given = given.replace(
-            {
-                "mid": "mid-market",
-                "midmarket": "mid-market",
-                "small": "smb",
-                "small-business": "smb",
-                "ent": "enterprise",
-            }
-        )
-        seg = given.where(given.isin(SEGMENTS))
-        bad = given.notna() & seg.isna()
-        notes.add(
-            "accounts",
-            "segment",
-            "segment not recognised",
-            "Segments other than " + ", ".join(SEGMENTS) + " are derived as if empty.",
-            bad.sum(),
-        )
-    for column, (mid, ent), label in (
-        ("employees", rules.segment_employees, "employees"),
-        ("annual_revenue", rules.segment_revenue, "annual revenue"),
-    ):
-        if column not in accounts:
-            continue
-        value = pd.to_numeric(accounts[column], errors="coerce")
-        banded = pd.Series(
-            np.where(value >= ent, "enterprise", np.where(value >= mid, "mid-market", "smb")),
-            index=accounts.index,
-            dtype="string",
-        ).where(value.notna())
-        use = seg.isna() & banded.notna()
-        seg = seg.mask(use, banded)
-        notes.add(
-            "accounts",
-            "segment",
-            f"segment from {label}",
-            f"Segment from {label}: mid-market from {mid:,.0f}, enterprise from {ent:,.0f}.",
-            use.sum(),
-        )
-    notes.add(
-        "accounts",
-        "segment",
-        "segment defaulted",
-        f"Accounts with no segment, employees or revenue are {rules.default_segment}.",
-        seg.isna().sum(),
-    )
-    return seg.fillna(rules.default_segment).astype(object) if n else seg.astype(object)
-
-
-def _history_months(won: pd.DataFrame) -> int:
-    if won.empty:
-        return 0
-    first, last = won["close_date"].min(), won["close_date"].max()
-    return (last.year - first.year) * 12 + last.month - first.month + 1
-
-
-def _potential(accounts: pd.DataFrame, won: pd.DataFrame, rules: BuildRules, notes: _Notes):
-    given = (
-        pd.to_numeric(accounts["potential"], errors="coerce") if "potential" in accounts else None
-    )
-    if given is not None and given.notna().all():
-        return given.astype(float)
-    rule = rules.potential_rule
-    if rule == "auto":
-        rule = "history" if not won.empty else "firmographics"
-    pot = given if given is not None else pd.Series(np.nan, index=accounts.index)
-    todo = pot.isna()
-    if rule == "history":
-        months = _history_months(won)
-        per_year = won.groupby("account_id")["amount"].sum() * 12 / max(months, 12)
-        derived = accounts["account_id"].map(per_year) * rules.potential_multiple
-        use = todo & derived.notna() & (derived > 0)
-        pot = pot.mask(use, derived)
-        notes.add(
-            "accounts",
-            "potential",
-            "potential from history",
-            f"Potential is {rules.potential_multiple:g} times the account's won bookings "
-            f"per year over {months} months of history.",
-            use.sum(),
-        )
-    else:
-        for column, factor, label in (
-            ("annual_revenue", rules.potential_revenue_share, "of annual revenue"),
-            ("employees", rules.potential_per_employee, "per employee"),
-        ):
-            if column not in accounts:
-                continue
-            value = pd.to_numeric(accounts[column], errors="coerce") * factor
-            use = pot.isna() & value.notna() & (value > 0)
-            pot = pot.mask(use, value)
-            amount = f"{factor:.2%}" if column == "annual_revenue" else f"${factor:,.0f}"
-            notes.add(
-                "accounts",
-                "potential",
-                "potential from firmographics",
-                f"Potential is {amount} {label}.",
-                use.sum(),
-            )
-    rest = pot.isna()
-    if rest.any():
-        median = pot.groupby(accounts["segment"]).median()
-        fill = accounts["segment"].map(median)
-        overall = pot.median()
-        fill = fill.fillna(0.0 if pd.isna(overall) else overall)
-        pot = pot.fillna(fill)
-        notes.add(
-            "accounts",
-            "potential",
-            "potential from segment median",
-            "Accounts with nothing to derive potential from take the median potential of "
-            "their segment.",
-            rest.sum(),
-        )
-    return pot.astype(float)
-
-
-def _workload(accounts: pd.DataFrame, rules: BuildRules, notes: _Notes) -> pd.Series:
-    given = pd.to_numeric(accounts["workload"], errors="coerce") if "workload" in accounts else None
-    calls = accounts["segment"].map(rules.calls_per_year).astype(float)
-    if given is None:
-        given = pd.Series(np.nan, index=accounts.index)
-    todo = given.isna()
-    rule = ", ".join(f"{s} {rules.calls_per_year.get(s, 0):g}" for s in SEGMENTS)
-    notes.add(
-        "accounts",
-        "workload",
-        "workload per segment",
-        f"Workload is a fixed number of calls per year by segment ({rule}).",
-        todo.sum(),
-    )
-    return given.fillna(calls).fillna(0.0).astype(float)
-
-
 def _owner_ids(export: DealExport, accounts: pd.DataFrame, deals: pd.DataFrame) -> pd.Index:
     ids = [deals["owner_id"].dropna()]
     if "owner_id" in accounts:
@@ -850,11 +712,16 @@ def _credits(export: DealExport, deals: pd.DataFrame, notes: _Notes) -> pd.DataF
 def _booking_types(won: pd.DataFrame, rules: BuildRules, notes: _Notes) -> pd.Series:
     kind = pd.Series(pd.NA, index=won.index, dtype="string")
     if "booking_type" in won:
-        text = _text(won["booking_type"]).astype("string").str.lower()
+        # A type column holds a handful of distinct texts: match each once.
+        codes, uniques = pd.factorize(_text(won["booking_type"]))
+        text = pd.Series(np.asarray(uniques, dtype=object), dtype="string").str.lower()
+        per_text = pd.Series(pd.NA, index=text.index, dtype="string")
         for booking_type, words in rules.type_words:
             pattern = "|".join(map(_escape, words))
-            hit = kind.isna() & text.str.contains(pattern, regex=True).fillna(False).astype(bool)
-            kind = kind.mask(hit, booking_type)
+            hit = per_text.isna() & text.str.contains(pattern, regex=True).fillna(False)
+            per_text = per_text.mask(hit.astype(bool), booking_type)
+        kinds = np.append(per_text.to_numpy(dtype=object, na_value=None), None)
+        kind = pd.Series(kinds[codes], index=won.index, dtype="string")
     todo = kind.isna()
     if todo.any():
         first = won.sort_values(["close_date", "opportunity_id"]).drop_duplicates("account_id")
@@ -1302,6 +1169,7 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
     """
     rules = rules or BuildRules()
     notes = _Notes()
+    notes.warnings += export.notes
     _check_frames(export)
     deals = _prepare_deals(export, rules, notes)
     won = deals[deals["is_won"]].copy()
@@ -1312,7 +1180,7 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
     owners = _owner_ids(export, accounts, deals)
     placement = _place(accounts, "account_id", "accounts", rules, notes, export.file("accounts"))
     geo = placement.frame
-    accounts["segment"] = _segments(accounts, rules, notes)
+    accounts["segment"] = segments(accounts, rules, notes)
     region = (
         _text(accounts["region"])
         if "region" in accounts
@@ -1353,13 +1221,13 @@ def build_company_from_deals(export: DealExport, rules: BuildRules | None = None
         out["employees"] = (
             pd.to_numeric(accounts["employees"], errors="coerce").round().astype("Int64")
         )
-    out["potential"] = _potential(
+    out["potential"] = potential(
         out.assign(**{c: accounts[c] for c in ("annual_revenue", "potential") if c in accounts}),
         won,
         rules,
         notes,
     )
-    out["workload"] = _workload(
+    out["workload"] = workload(
         out.assign(**({"workload": accounts["workload"]} if "workload" in accounts else {})),
         rules,
         notes,

@@ -67,7 +67,9 @@ def _norm(text: pd.Series) -> pd.Series:
     Each distinct value is normalised once.
     """
     codes, uniques = pd.factorize(text.astype("string").str.strip(), use_na_sentinel=True)
-    keys = np.array([_norm_one(str(u)) for u in uniques] + [None], dtype=object)
+    keys = np.array(
+        [_norm_one(u) for u in np.asarray(uniques, dtype=object)] + [None], dtype=object
+    )
     return pd.Series(keys[codes], index=text.index, dtype="string")
 
 

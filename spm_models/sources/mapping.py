@@ -18,7 +18,10 @@ table directly::
       reps: {file: team.xlsx, sheet: Reps, dates: {hire_date: "%d/%m/%Y"}}
       bookings: {sql: {url: "sqlite:///crm.db", query: "select * from bookings"}}
 
-or names a preset (``preset: salesforce`` with ``path:`` the export folder). Dates are read
+Blank or absent ``segment``, ``potential`` and ``workload`` of the accounts are derived by
+the rules of :mod:`~spm_models.sources.derive` (parameters under ``rules:``), each listed in
+provenance. A mapping may instead describe an opportunity-level export (``deals:``) or name a
+preset (``preset: salesforce`` with ``path:`` the export folder). Dates are read
 with the format the mapping gives per column, or as ISO dates; a day/month value without a
 format is an error naming file, column, row and value, never a guess.
 """
@@ -395,9 +398,7 @@ def read_mapping(mapping: str | Path | MappingABC, *, base: Path | None = None) 
     rates = _rates(raw.get("currency_rates"), label, problems)
     rules = _rules(raw.get("rules"), rates, label, problems)
     if "rules" in raw and "deals" not in raw and preset is None:
-        problems.append(
-            _problem(label, "rules", "apply to an opportunity-level export (deals) or a preset")
-        )
+        problems += _table_rules(raw.get("rules"), label)
     options = _str_dict(raw.get("options"), "options", label, problems)
     problems += _unknown(options, PRESET_OPTIONS, "options.", label)
     if options and preset is None:
@@ -454,6 +455,29 @@ def _rule_value(name: str, value: Any) -> Any:
     if name == "calls_per_year":
         return {str(k): float(v) for k, v in value.items()}
     return value
+
+
+def _table_rules(raw: Any, label: str) -> list[Problem]:
+    """Rules that only an opportunity-level export uses, given with ``tables``."""
+    from dataclasses import fields
+
+    from spm_models.sources.deals import BuildRules
+    from spm_models.sources.derive import ACCOUNT_RULES
+
+    if not isinstance(raw, MappingABC):
+        return []
+    known = {f.name for f in fields(BuildRules)}
+    allowed = ", ".join(ACCOUNT_RULES)
+    return [
+        _problem(
+            label,
+            f"rules.{name}",
+            f"applies to an opportunity-level export (deals) or a preset; with tables the "
+            f"rules are {allowed}",
+        )
+        for name in raw
+        if name in known and name not in ACCOUNT_RULES
+    ]
 
 
 def _rules(
@@ -687,6 +711,14 @@ def import_mapped(mapping: str | Path | MappingABC | SourceMapping, *, base: Pat
             provenance += entries
     if problems:
         raise InputDataError(problems)
+    if "accounts" in raw:
+        from spm_models.sources.deals import BuildRules
+        from spm_models.sources.derive import derive_account_fields
+
+        raw["accounts"], entries = derive_account_fields(
+            raw["accounts"], raw.get("bookings"), BuildRules(**spec.rules)
+        )
+        provenance += entries
     company = build_company(
         raw, sources, origin=f"mapping {spec.label}", provenance=tuple(provenance)
     )

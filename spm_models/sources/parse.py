@@ -13,7 +13,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from spm_models.data.text import arrow_text
 from spm_models.errors import InputDataError, Problem
 
 #: How many bad rows an error lists before summarising the rest as a count.
@@ -83,6 +86,68 @@ def bad_rows_error(
     return InputDataError(problems)
 
 
+# --------------------------------------------------------------------------- fast paths
+#
+# Each parser first reads the whole column with Arrow's kernels, accepting only values it
+# can read with certainty (a plain number, an ISO date); everything else goes to the careful
+# per-value path below, unchanged, so a value that path accepts is read as before and an
+# error names the same file, column, row and value as before.
+
+_NULL_TEXT = pa.scalar(None, pa.string())
+#: What the fast paths accept (RE2 syntax; ``\d`` is ASCII only, stricter than Python's).
+_FAST_ISO = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+_FAST_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)$"
+_FAST_COMMA_NUMBER = r"^[+-]?\d+(,\d*)?$"
+_FAST_PERCENT = r"^[+-]?(\d+\.?\d*|\.\d+)%?$"
+
+
+def _series(values: pd.Series | Sequence) -> pd.Series:
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values))
+    return series.reset_index(drop=True)
+
+
+def _valid(arr: pa.ChunkedArray) -> np.ndarray:
+    return arr.is_valid().to_numpy(zero_copy_only=False)
+
+
+def _matches(arr: pa.ChunkedArray, pattern: str) -> np.ndarray:
+    """True where a (non-null) value matches ``pattern``."""
+    hit = pc.fill_null(pc.match_substring_regex(arr, pattern), False)
+    return hit.to_numpy(zero_copy_only=False)
+
+
+def _floats(arr: pa.ChunkedArray, ok: np.ndarray) -> np.ndarray:
+    """The values where ``ok`` as floats (NaN elsewhere); ``ok`` values are plain numbers."""
+    kept = pc.if_else(pa.chunked_array([pa.array(ok)]), arr, _NULL_TEXT)
+    return pc.cast(kept, pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+
+
+def _careful_subset(series: pd.Series, rejected: np.ndarray) -> tuple[np.ndarray, pd.Series]:
+    """Positions of the rejected rows and their stripped text (positional, 0-based)."""
+    positions = np.flatnonzero(rejected)
+    return positions, _text(series.iloc[positions])
+
+
+def _raise_bad(
+    series: pd.Series,
+    positions: np.ndarray,
+    text: pd.Series,
+    bad: np.ndarray,
+    **where,
+) -> None:
+    """Raise :func:`bad_rows_error` for bad rows of a rejected subset, at their full rows."""
+    if not bad.any():
+        return
+    shown = pd.Series(np.full(len(series), None, dtype=object))
+    shown.iloc[positions] = text.to_numpy(dtype=object)
+    full = np.zeros(len(series), dtype=bool)
+    full[positions[bad]] = True
+    raise bad_rows_error(shown, full, **where)
+
+
+# ----------------------------------------------------------------------------- parsers
+
+
 def parse_dates(
     values: pd.Series | Sequence,
     *,
@@ -117,7 +182,23 @@ def parse_dates(
     InputDataError
         Every value that does not match, naming file, column, row and value.
     """
-    text = _text(values)
+    where = {"file": file, "column": column, "key": key, "key_name": key_name}
+    series = _series(values)
+    arr = arrow_text(series) if fmt is None else None
+    if arr is not None:
+        iso = _matches(arr, _FAST_ISO)
+        if not (_valid(arr) & ~iso).any():
+            try:
+                day = pc.utf8_slice_codeunits(arr, 0, 10)
+                dates = pc.cast(day, pa.date32()).to_numpy(zero_copy_only=False)
+                return pd.Series(dates.astype("datetime64[ns]"))
+            except pa.ArrowInvalid:  # an impossible date such as 2024-02-30
+                pass
+    return _careful_dates(series, fmt, **where)
+
+
+def _careful_dates(series: pd.Series, fmt: str | None, **where) -> pd.Series:
+    text = _text(series)
     present = text.notna()
     if fmt is None:
         iso = text.str.match(_ISO).fillna(False).astype(bool)
@@ -132,9 +213,7 @@ def parse_dates(
         expected = f"a date in the format {fmt!r}"
     bad = present & parsed.isna()
     if bad.any():
-        raise bad_rows_error(
-            text, bad, file=file, column=column, expected=expected, key=key, key_name=key_name
-        )
+        raise bad_rows_error(text, bad, expected=expected, **where)
     return parsed.dt.normalize().astype("datetime64[ns]")
 
 
@@ -162,15 +241,51 @@ def parse_money(
         raise ValueError(
             f"The 'decimal' parameter of parse_money must be '.' or ','. Got {decimal!r} instead."
         )
-    series = values if isinstance(values, pd.Series) else pd.Series(list(values))
+    series = _series(values)
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        return series.reset_index(drop=True).astype(float)
-    text = _text(series)
+        return series.astype(float)
+    arr = arrow_text(series)
+    if arr is None:
+        number, bad = _careful_money(_text(series), decimal)
+        if bad.any():
+            raise bad_rows_error(
+                _text(series),
+                bad,
+                file=file,
+                column=column,
+                expected=f"an amount (decimal mark {decimal!r})",
+                key=key,
+                key_name=key_name,
+            )
+        return pd.Series(number)
+    if decimal == ".":
+        plain = _matches(arr, _FAST_NUMBER)
+        number = _floats(arr, plain)
+    else:
+        plain = _matches(arr, _FAST_COMMA_NUMBER)
+        number = _floats(pc.replace_substring(arr, ",", "."), plain)
+    rejected = _valid(arr) & ~plain
+    if rejected.any():
+        positions, text = _careful_subset(series, rejected)
+        careful, bad = _careful_money(text, decimal)
+        _raise_bad(
+            series,
+            positions,
+            text,
+            bad,
+            file=file,
+            column=column,
+            expected=f"an amount (decimal mark {decimal!r})",
+            key=key,
+            key_name=key_name,
+        )
+        number[positions] = careful
+    return pd.Series(number)
+
+
+def _careful_money(text: pd.Series, decimal: str) -> tuple[np.ndarray, np.ndarray]:
+    """Amounts and bad-value mask of stripped text, with symbols and separators cleaned."""
     present = text.notna()
-    plain = text.str.match(_PLAIN_NUMBER).fillna(True).astype(bool)
-    if decimal == "." and plain.all():
-        # The common case: plain numbers, no symbols or separators to clean.
-        return pd.to_numeric(text, errors="coerce").astype("Float64").astype(float)
     cleaned = text.str.replace(r"[A-Za-z$€£¥\s\u00a0']", "", regex=True)
     negative = cleaned.str.match(r"^\(.*\)$").fillna(False).astype(bool)
     cleaned = cleaned.str.strip("()")
@@ -182,17 +297,7 @@ def parse_money(
     number = pd.to_numeric(cleaned.where(ok).astype(object), errors="coerce").astype(float)
     number = number.where(~negative, -number)
     bad = present & number.isna()
-    if bad.any():
-        raise bad_rows_error(
-            text,
-            bad,
-            file=file,
-            column=column,
-            expected=f"an amount (decimal mark {decimal!r})",
-            key=key,
-            key_name=key_name,
-        )
-    return number.astype(float)
+    return number.to_numpy(dtype=float), bad.to_numpy(dtype=bool)
 
 
 def parse_percent(
@@ -223,26 +328,40 @@ def parse_percent(
             "The 'scale' parameter of parse_percent must be 'auto', 'share' or 'percent'. "
             f"Got {scale!r} instead."
         )
-    text = _text(values)
+    where = {"file": file, "column": column, "key": key, "key_name": key_name}
+    series = _series(values)
+    arr = arrow_text(series)
+    if arr is None:
+        text = _text(series)
+        number, has_sign, bad = _careful_percent(text)
+        if bad.any():
+            raise bad_rows_error(text, bad, expected="a percentage like 4% or 0.04", **where)
+    else:
+        fast = _matches(arr, _FAST_PERCENT)
+        has_sign = fast & pc.fill_null(pc.ends_with(arr, "%"), False).to_numpy(zero_copy_only=False)
+        number = _floats(pc.utf8_rtrim(arr, "%"), fast)
+        rejected = _valid(arr) & ~fast
+        if rejected.any():
+            positions, text = _careful_subset(series, rejected)
+            careful, sign, bad = _careful_percent(text)
+            _raise_bad(
+                series, positions, text, bad, expected="a percentage like 4% or 0.04", **where
+            )
+            number[positions], has_sign[positions] = careful, sign
+    plain = np.where(has_sign, np.nan, number)
+    percent = scale == "percent" or (scale == "auto" and bool((np.abs(plain) > 1).any()))
+    share = np.where(has_sign, number / 100, plain / 100 if percent else plain)
+    return pd.Series(share.astype(float))
+
+
+def _careful_percent(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Numbers, ``%``-sign mask and bad-value mask of stripped text."""
     present = text.notna()
     has_sign = text.str.endswith("%").fillna(False).astype(bool)
     stripped = text.str.rstrip("%").str.strip().astype(object)
     number = pd.to_numeric(stripped.where(stripped.notna(), None), errors="coerce").astype(float)
     bad = present & (number.isna() | ~np.isfinite(number))
-    if bad.any():
-        raise bad_rows_error(
-            text,
-            bad,
-            file=file,
-            column=column,
-            expected="a percentage like 4% or 0.04",
-            key=key,
-            key_name=key_name,
-        )
-    plain = number.where(~has_sign)
-    percent = scale == "percent" or (scale == "auto" and bool((plain.abs() > 1).any()))
-    share = number.where(has_sign, plain / 100 if percent else plain)
-    return share.where(~has_sign, number / 100).astype(float)
+    return number.to_numpy(dtype=float), has_sign.to_numpy(dtype=bool), bad.to_numpy(dtype=bool)
 
 
 def parse_bool(
@@ -260,9 +379,22 @@ def parse_bool(
     InputDataError
         Every other value.
     """
-    series = values if isinstance(values, pd.Series) else pd.Series(list(values))
+    series = _series(values)
     if pd.api.types.is_bool_dtype(series):
-        return series.reset_index(drop=True).astype("boolean")
+        return series.astype("boolean")
+    arr = None if pd.api.types.is_float_dtype(series) else arrow_text(series)
+    if arr is not None:
+        lower = pc.utf8_lower(arr)
+        is_true = pc.fill_null(pc.is_in(lower, pa.array(_TRUE)), False).to_numpy(
+            zero_copy_only=False
+        )
+        is_false = pc.fill_null(pc.is_in(lower, pa.array(_FALSE)), False).to_numpy(
+            zero_copy_only=False
+        )
+        if not (_valid(arr) & ~is_true & ~is_false).any():
+            out = pd.array(is_true, dtype="boolean")
+            out[~is_true & ~is_false] = pd.NA
+            return pd.Series(out)
     text = _text(series)
     if pd.api.types.is_float_dtype(series):
         text = text.str.replace(r"\.0$", "", regex=True)

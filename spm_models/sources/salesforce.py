@@ -2,10 +2,12 @@
 
 A folder holds ``Account.csv``, ``Opportunity.csv`` and optionally ``User.csv``,
 ``OpportunitySplit.csv`` and ``OpportunityLineItem.csv`` (file names in any case, singular or
-plural). Columns are found by name through :data:`ALIASES` (API field names such as
-``CloseDate`` and report column labels such as ``"Close Date"``, compared without case or
-spacing), in any order; unknown columns are ignored. Values are parsed by
-:mod:`spm_models.sources.parse` (ISO dates or datetimes such as
+plural), each a CSV file or a report exported as ``.xlsx`` (title rows above the header and
+the totals footer are left out and listed in the import's warnings, see
+:mod:`~spm_models.sources.report_xlsx`). Columns are found by name through
+:data:`ALIASES` (API field names such as ``CloseDate`` and report column labels such as
+``"Close Date"``, compared without case or spacing), in any order; unknown columns are
+ignored. Values are parsed by :mod:`spm_models.sources.parse` (ISO dates or datetimes such as
 ``2017-03-01T17:24:05.000Z`` unless a date format is given; ``true``/``false``; money strings)
 and the company is built by :func:`~spm_models.sources.deals.build_company_from_deals`.
 
@@ -25,11 +27,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from spm_models.data.company import write_company
+from spm_models.data.text import arrow_text, clean_text
 from spm_models.errors import InputDataError, Problem
 from spm_models.sources.deals import BuildRules, DealExport, ImportResult, build_company_from_deals
 from spm_models.sources.parse import parse_bool, parse_dates, parse_money, parse_percent
+from spm_models.sources.report_xlsx import read_report_workbook
 
 #: The objects read, their file stems (first one canonical) and whether they are required.
 OBJECTS: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -110,7 +115,11 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 _DATES = {"close_date", "created_date", "hire_date"}
-_BOOLS = {"is_closed", "is_won", "is_active"}
+_BOOLS = {"is_closed", "is_won", "is_active", "is_deleted"}
+# Every object may carry the deleted-record flag (Data Loader's "Export All" includes the
+# recycle bin); flagged rows are left out on reading.
+for _columns_of_object in ALIASES.values():
+    _columns_of_object["is_deleted"] = ("IsDeleted", "Deleted")
 _NUMBERS = {"amount", "employees", "annual_revenue", "potential", "workload", "lat", "lon"}
 _PERCENTS = {"probability": "percent", "share": "percent", "discount": "auto"}
 _KEY = {"accounts": "account_id", "deals": "opportunity_id", "users": "rep_id"}
@@ -143,13 +152,32 @@ def _norm(header: str) -> str:
     return re.sub(r"[\s_]+", "", str(header)).lower()
 
 
+#: File types an object may be exported as (report workbooks are read by their data block).
+EXPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+
+
 def find_file(folder: Path, stems: tuple[str, ...]) -> Path | None:
-    """The export file of an object (``Account.csv``, ``accounts.CSV`` ...), or None."""
+    """The export file of an object (``Account.csv``, ``accounts.CSV``, ``Account.xlsx``
+    ...), or None.
+
+    Raises
+    ------
+    InputDataError
+        When the object is exported twice (``Account.csv`` and ``Account.xlsx``): which
+        one to read is not guessed.
+    """
     wanted = {s.lower() for s in stems}
-    for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix.lower() == ".csv" and path.stem.lower() in wanted:
-            return path
-    return None
+    found = [
+        path
+        for path in sorted(folder.iterdir())
+        if path.is_file() and path.suffix.lower() in EXPORT_SUFFIXES and path.stem.lower() in wanted
+    ]
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise InputDataError(
+            f"holds {names}: one export per object; move the others out", source=folder.name
+        )
+    return found[0] if found else None
 
 
 def _columns(headers: list[str], obj: str) -> dict[str, str]:
@@ -169,34 +197,101 @@ def _columns(headers: list[str], obj: str) -> dict[str, str]:
     return found
 
 
-def _read(path: Path, obj: str, options: SalesforceOptions) -> tuple[pd.DataFrame, dict]:
-    """Read one object's CSV: the known columns renamed, as text, and their headers."""
+def _read(path: Path, obj: str, options: SalesforceOptions) -> tuple[pd.DataFrame, dict, tuple]:
+    """Read one object's export: the known columns renamed as stripped text, their headers,
+    and sentences saying which rows of a report workbook were left out."""
+    if path.suffix.lower() in EXPORT_SUFFIXES[1:]:
+        return _read_workbook(path, obj, options)
     try:
         headers = list(pd.read_csv(path, nrows=0, encoding=options.encoding).columns)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputDataError(f"cannot be read as CSV ({exc})", source=path.name) from exc
     columns = _columns(headers, obj)
-    kwargs = {"usecols": list(columns.values()), "dtype": str, "keep_default_na": False}
     try:
-        # The multi-threaded reader first; the C reader gives a line number when it fails.
-        raw = pd.read_csv(path, engine="pyarrow", encoding=options.encoding, **kwargs)
-    except Exception:  # any pyarrow failure: retry with the reference reader
+        table = _read_arrow(path, list(columns.values()), options.encoding)
+    except Exception:  # any pyarrow failure: the reference reader says where it fails
+        kwargs = {"usecols": list(columns.values()), "dtype": str, "keep_default_na": False}
         try:
             raw = pd.read_csv(path, encoding=options.encoding, **kwargs)
         except (UnicodeDecodeError, pd.errors.ParserError, ValueError) as exc:
             raise InputDataError(f"cannot be read as CSV ({exc})", source=path.name) from exc
-    raw = _drop_footer(raw)
-    return raw.rename(columns={v: k for k, v in columns.items()})[list(columns)], columns
+        table = pa.table({h: pa.array(raw[h], type=pa.string()) for h in columns.values()})
+    frame = _stripped_frame(table, columns)
+    return frame, columns, ()
 
 
-def _drop_footer(raw: pd.DataFrame) -> pd.DataFrame:
-    """Leave out trailing rows empty in every known column (a report export's footer lines:
-    "Grand Totals", "Confidential Information - Do Not Distribute", "Generated By ...")."""
-    if raw.empty:
-        return raw
-    filled = raw.fillna("").astype(str).apply(lambda col: col.str.strip() != "").any(axis=1)
-    last = np.flatnonzero(filled.to_numpy())
-    return raw.iloc[: (last[-1] + 1 if len(last) else 0)]
+def _read_workbook(
+    path: Path, obj: str, options: SalesforceOptions
+) -> tuple[pd.DataFrame, dict, tuple]:
+    """A report exported as ``.xlsx``: title rows and the totals footer left out."""
+    known = {_norm(alias) for aliases in ALIASES[obj].values() for alias in aliases}
+    sheet = read_report_workbook(
+        path, lambda header: _norm(header) in known, date_format=options.date_format
+    )
+    columns = _columns(list(sheet.table.column_names), obj)
+    notes = sheet.dropped
+    if sheet.first_row > 2:
+        notes += (
+            f"{path.name}: rows are counted from the first data row (sheet row "
+            f"{sheet.first_row} is row 1).",
+        )
+    return _stripped_frame(sheet.table, columns), columns, notes
+
+
+def _read_arrow(path: Path, names: list[str], encoding: str) -> pa.Table:
+    """The named columns of a CSV file as Arrow text, read on every core."""
+    from pyarrow import csv
+
+    plain_utf8 = encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+    read = csv.ReadOptions(encoding="utf8" if plain_utf8 else encoding)
+    convert = csv.ConvertOptions(
+        include_columns=names,
+        column_types={name: pa.string() for name in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    # Exports carry multi-line text fields (descriptions, addresses) inside quotes.
+    parse = csv.ParseOptions(newlines_in_values=True)
+    return csv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+
+
+def _stripped_frame(table: pa.Table, columns: dict[str, str]) -> pd.DataFrame:
+    """Stripped columns (blank as missing) renamed, with a report's footer left out.
+
+    A report export ends with rows empty in every known column ("Grand Totals",
+    "Confidential Information - Do Not Distribute", "Generated By ..."): trailing rows
+    with no value in any known column are dropped.
+    """
+    stripped = {}
+    for target, header in columns.items():
+        arr = arrow_text(table.column(header))
+        assert arr is not None  # every column was read as text
+        stripped[target] = arr
+    filled = np.zeros(table.num_rows, dtype=bool)
+    for arr in stripped.values():
+        filled |= arr.is_valid().to_numpy(zero_copy_only=False)
+    last = np.flatnonzero(filled)
+    keep = int(last[-1]) + 1 if len(last) else 0
+    return pd.DataFrame(
+        {
+            target: pd.Series(pd.arrays.ArrowExtensionArray(arr.slice(0, keep)))
+            for target, arr in stripped.items()
+        },
+        index=pd.RangeIndex(keep),
+    )
+
+
+def _without_deleted(frame: pd.DataFrame, file: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Rows flagged ``IsDeleted`` left out (they are in the recycle bin, not the CRM)."""
+    if "is_deleted" not in frame:
+        return frame, ()
+    deleted = frame["is_deleted"].fillna(False).to_numpy(dtype=bool)
+    kept = frame.loc[~deleted].drop(columns="is_deleted").reset_index(drop=True)
+    if not deleted.any():
+        return kept, ()
+    n = int(deleted.sum())
+    records = "record" if n == 1 else "records"
+    return kept, (f"{file}: left out {n:,} deleted {records} (IsDeleted true).",)
 
 
 def _name_as_id(frame: pd.DataFrame, obj: str, headers: dict[str, str]) -> pd.DataFrame:
@@ -232,7 +327,10 @@ def _parse(
 ) -> pd.DataFrame:
     """Typed columns; every bad value across the object's columns in one error."""
     key_col = _KEY.get(obj)
-    key = frame.get(key_col) if key_col else None
+    key = None
+    if key_col and key_col in frame:
+        # Shown with each bad value: text, an empty key as '' (as the file holds it).
+        key = frame[key_col].astype(object).where(frame[key_col].notna(), "")
     key_name = headers.get(key_col) if key_col else None
     out = frame.copy()
     problems: list[Problem] = []
@@ -248,10 +346,7 @@ def _parse(
             elif col in _PERCENTS:
                 out[col] = parse_percent(frame[col], scale=_PERCENTS[col], **where)
             else:
-                # Strip with the vectorised string kernels, then hand on plain objects.
-                text = frame[col].astype("string").str.strip()
-                text = text.mask(text == "").astype(object)
-                out[col] = text.where(text.notna(), None)
+                out[col] = clean_text(frame[col])
         except InputDataError as exc:
             problems += exc.problems
     if problems:
@@ -314,19 +409,29 @@ def read_export(folder: str | Path, options: SalesforceOptions | None = None) ->
     headers: dict[str, dict[str, str]] = {}
     files: dict[str, str] = {"folder": str(folder.resolve())}
     problems: list[Problem] = []
+    notes: tuple[str, ...] = ()
     for obj, (stems, required) in OBJECTS.items():
-        path = find_file(folder, stems)
+        try:
+            path = find_file(folder, stems)
+        except InputDataError as exc:
+            problems += exc.problems
+            continue
         files[obj] = path.name if path else f"{stems[0]}.csv"
         if path is None:
             if required:
-                problems.append(Problem(f"{stems[0]}.csv", f"is missing from {folder.name}"))
+                problems.append(
+                    Problem(f"{stems[0]}.csv", f"is missing from {folder.name} (or .xlsx)")
+                )
             frames[obj] = None
             continue
         try:
-            raw, headers[obj] = _read(path, obj, options)
+            raw, headers[obj], read_notes = _read(path, obj, options)
+            notes += read_notes
             raw = _name_as_id(raw, obj, headers[obj])
             problems += _missing_columns(raw, obj, path.name)
-            frames[obj] = _parse(raw, obj, path.name, headers[obj], options)
+            parsed = _parse(raw, obj, path.name, headers[obj], options)
+            frames[obj], deleted_note = _without_deleted(parsed, path.name)
+            notes += deleted_note
         except InputDataError as exc:
             problems += exc.problems
     if problems:
@@ -360,6 +465,7 @@ def read_export(folder: str | Path, options: SalesforceOptions | None = None) ->
         files=files,
         headers=headers,
         clean_text=True,
+        notes=notes,
     )
 
 
