@@ -1194,7 +1194,15 @@ def _build_trace(
                     f"rate {tier.rate}"
                     if tier.rate is not None
                     else f"{tier.multiplier} x base commission rate"
+                    if tier.multiplier is not None
+                    else f"${tier.amount:,} for the whole tier (x share filled)"
                 )
+                if tier.end is not None:
+                    start += " to " + (
+                        f"{_pct(factor_units(tier.end))} of quota"
+                        if m.basis is Basis.ATTAINMENT
+                        else f"${tier.end:,}"
+                    )
                 add(
                     s + j,
                     m.id,
