@@ -494,8 +494,8 @@ def plan_cost(
     target_incentive : float or array, optional
         Annual target incentive per rep, USD; default the plan's.
     profile : DealProfile, optional
-        How bookings break into deals: needed to cost SPIFs and clawbacks. Without it the
-        plan's SPIFs are left out (named in ``left_out``) and no deal is cancelled. The draw
+        How bookings break into deals: needed to cost SPIFs and clawbacks. Without it no deal
+        is cancelled and the plan's SPIFs are left out (both named in ``left_out``). The draw
         is always costed.
 
     Returns
@@ -512,7 +512,9 @@ def plan_cost(
     ti = _target_incentive(plan, simulation.n_reps, target_incentive)
     if profile is not None:
         profile.check(plan, "plan_cost")
-    left_out = ("SPIFs",) if plan.spifs and profile is None else ()
+    left_out = ()
+    if profile is None:
+        left_out = ("SPIFs",) * bool(plan.spifs) + ("clawbacks",) * (plan.clawback is not None)
     year = _year_cost(plan, simulation.attainment, mq, ti, profile)
     payouts = year.paid / 100.0
     total = payouts.sum(axis=1)

@@ -235,7 +235,7 @@ def deal_profiles(
     credits = credits_from_bookings(company, year) if months == 12 else None
     if credits is None or credits.empty:
         return Skipped(
-            "The SPIFs in the plan cost",
+            "The cost of SPIFs",
             f"the bookings history covers {months} month(s) of {year}, and a SPIF's share of "
             "bookings is measured on a whole year",
             f"bookings for every month of {year}",

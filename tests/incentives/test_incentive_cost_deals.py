@@ -71,7 +71,10 @@ def test_prorated_clawback_takes_back_commission_and_spif() -> None:
 
 
 def test_cancellation_after_the_window_takes_nothing_back() -> None:
+    """Full clawback within 90 days: 5% cancelled at 120 days costs nothing back, at 10 days
+    5% of 100,000.00 = 5,000.00. Without a profile the clawbacks are named as left out."""
     plan = _plan(clawback={"window_days": 90, "method": "full"})
+    assert _cost(plan, 1.0).left_out == ("clawbacks",)
     late = DealProfile(10_000, cancel_share=0.05, cancel_age_days=120)
     assert _cost(plan, 1.0, late).total_cost[0] == pytest.approx(100_000.00)
     early = DealProfile(10_000, cancel_share=0.05, cancel_age_days=10)
