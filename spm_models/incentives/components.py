@@ -14,14 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from spm_models.incentives.money import FACTOR_SCALE, decimal_to_cents, factor_units, mul_div
-from spm_models.incentives.plan import Basis, Cap, Measure, PayoutType, Plan
+from spm_models.incentives.plan import Basis, Cap, Measure, PayoutType, Plan, RateMethod
 from spm_models.incentives.rates import (
     ExactRates,
     TierEvaluation,
     absolute_rates,
+    amount_values,
     attainment_units,
     bcr_rates,
     curve_payout,
+    evaluate_proportional,
     evaluate_rate_table,
     level_index,
     meets_level,
@@ -136,16 +138,7 @@ def evaluate_measure(
     elif measure.matrix is not None:
         curve, gross = matrix_payout(measure, credit, quota, inputs.target, other)
     elif measure.payout_type is PayoutType.COMMISSION:
-        units = np.array(
-            [
-                factor_units(t.start) if measure.basis is Basis.ATTAINMENT else int(t.start * 100)
-                for t in measure.tiers
-            ],
-            dtype=np.int64,
-        )
-        starts = tier_starts(units, quota if measure.basis is Basis.ATTAINMENT else None)
-        rates = tier_rates(measure, inputs.annual_target, inputs.annual_quota)
-        tiers = evaluate_rate_table(credit, starts, rates, measure.method, measure.boundary)
+        tiers = rate_table(measure, credit, quota, inputs.annual_target, inputs.annual_quota)
         gross = tiers.total
     else:
         xs = np.array([factor_units(a) for a, _ in measure.curve], dtype=np.int64)
@@ -206,10 +199,37 @@ def matrix_payout(
 
 def per_line_commission(measure: Measure, amounts: np.ndarray) -> np.ndarray:
     """A per-transaction rate table applied to each line's amount on its own, cents."""
-    units = np.array([int(t.start * 100) for t in measure.tiers], dtype=np.int64)
-    rates = absolute_rates(np.array([factor_units(t.rate) for t in measure.tiers]))
-    starts = tier_starts(units, None)
-    return evaluate_rate_table(amounts, starts, rates, measure.method, measure.boundary).total
+    none = np.zeros(len(amounts), dtype=np.int64)
+    return rate_table(measure, amounts, None, none, none).total
+
+
+def rate_table(
+    measure: Measure,
+    credit: np.ndarray,
+    quota: np.ndarray | None,
+    annual_target: np.ndarray,
+    annual_quota: np.ndarray,
+) -> TierEvaluation:
+    """A commission measure's rate table applied to credited amounts, exactly.
+
+    ``quota`` (per row) places attainment tier starts; it is ``None`` for a table applied
+    to each transaction on its own (amount basis).
+    """
+    ends = [t.end for t in measure.tiers if t.end is not None]
+    levels = [t.start for t in measure.tiers] + ends
+    if measure.basis is Basis.ATTAINMENT:
+        units = np.array([factor_units(x) for x in levels], dtype=np.int64)
+    else:
+        units = np.array([decimal_to_cents(x) for x in levels], dtype=np.int64)
+    starts = tier_starts(units, quota if measure.basis is Basis.ATTAINMENT else None)
+    if measure.method is RateMethod.PROPORTIONAL_PER_TIER:
+        if measure.tiers[0].amount is not None:
+            values = amount_values(np.array([decimal_to_cents(t.amount) for t in measure.tiers]))
+            return evaluate_proportional(credit, starts, values, amounts=True)
+        rates = tier_rates(measure, annual_target, annual_quota)
+        return evaluate_proportional(credit, starts, rates, amounts=False)
+    rates = tier_rates(measure, annual_target, annual_quota)
+    return evaluate_rate_table(credit, starts, rates, measure.method, measure.boundary)
 
 
 def evaluate_plan(

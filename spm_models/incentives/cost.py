@@ -6,13 +6,16 @@ comparison is costed on the *same* simulated attainment (paired draws), which is
 such as a steeper accelerator is judged.
 
 Scope: the annual incentive of the measures (rate tables, curves, thresholds, gates, caps, plan
-cap). SPIFs, draws and clawbacks depend on individual deals and timing; they are not simulated.
+cap), the plan's draw, and, given a :class:`DealProfile` (how bookings break into deals), its
+SPIFs and clawbacks. Bookings are spread evenly over the twelve months of the plan year, and
+each payout period is settled as the engine settles it (:mod:`.settlement`): a year's cost is
+what is paid for it, draws included.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import numpy as np
@@ -21,7 +24,13 @@ import pandas as pd
 from spm_models.errors import param_error
 from spm_models.incentives.components import ComponentInputs, evaluate_plan
 from spm_models.incentives.money import FACTOR_SCALE, decimal_to_cents, factor_units, mul_div
-from spm_models.incentives.plan import Plan
+from spm_models.incentives.plan import DrawType, Measurement, Plan, Spif
+from spm_models.incentives.settlement import (
+    clawback_share,
+    monthly_draw,
+    settle_balances,
+    year_split,
+)
 
 
 class AttainmentSource(StrEnum):
@@ -159,6 +168,11 @@ class PlanCost:
     target_incentive : ndarray, shape (n_reps,)
     summary : dict
         Headline figures (see :func:`plan_cost`).
+    spif_cost, clawback_cost, draw_advance : ndarray, shape (n_sims,)
+        Of ``total_cost``: SPIFs paid (net of reversals), commission and SPIFs taken back by
+        clawbacks (zero or negative), and paid above earnings to honour the draw, USD.
+    left_out : tuple of str
+        Parts of the plan the simulation could not cost (e.g. SPIFs without a deal profile).
     """
 
     plan_id: str
@@ -170,6 +184,101 @@ class PlanCost:
     target_cost: float
     target_incentive: np.ndarray
     summary: dict
+    spif_cost: np.ndarray
+    clawback_cost: np.ndarray
+    draw_advance: np.ndarray
+    left_out: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DealProfile:
+    """How a rep's simulated bookings break into deals, for SPIFs and clawbacks.
+
+    Attributes
+    ----------
+    deal_size : float
+        Average credited amount of a credit line, USD (``> 0``); a per-deal SPIF pays its
+        amount on ``bookings x share / deal_size`` deals.
+    spif_shares : mapping of SPIF id -> float
+        Share of a rep's credited bookings that each SPIF pays on (the lines matching its
+        measures, attributes and dates), in [0, 1]. Every SPIF of a costed plan needs one.
+    cancel_share : float
+        Share of credited bookings cancelled later, in [0, 1).
+    cancel_age_days : int
+        Age of a cancelled deal at its cancellation, days: the plan's clawback rule gives the
+        share reversed (:func:`.settlement.clawback_share`).
+    """
+
+    deal_size: float
+    spif_shares: Mapping[str, float] = field(default_factory=dict)
+    cancel_share: float = 0.0
+    cancel_age_days: int = 0
+
+    def check(self, plan: Plan, caller: str) -> None:
+        """Raise when the profile cannot cost ``plan`` (a SPIF without a share, bad values)."""
+        if not np.isfinite(self.deal_size) or self.deal_size <= 0:
+            raise param_error("profile.deal_size", caller, "a positive amount", self.deal_size)
+        if not 0 <= self.cancel_share < 1:
+            raise param_error("profile.cancel_share", caller, "in [0, 1)", self.cancel_share)
+        if self.cancel_age_days < 0:
+            raise param_error("profile.cancel_age_days", caller, ">= 0", self.cancel_age_days)
+        for s in plan.spifs:
+            share = self.spif_shares.get(s.id)
+            if share is None or not 0 <= share <= 1:
+                raise param_error(
+                    f"profile.spif_shares[{s.id!r}]", caller, "a share in [0, 1]", share
+                )
+
+
+def deal_profile(
+    plan: Plan, credits: pd.DataFrame, cancellations: pd.DataFrame | None = None
+) -> DealProfile:
+    """Measure a :class:`DealProfile` on one plan year of credit lines.
+
+    Parameters
+    ----------
+    plan : Plan
+        The plan, in the year of ``credits`` (SPIF windows are matched on the line dates).
+    credits : DataFrame
+        Credit lines as :func:`.compute_payouts` takes them: ``deal_id``, ``date``,
+        ``measure``, ``amount``, optional ``split_pct`` and the attribute columns SPIFs
+        filter on.
+    cancellations : DataFrame, optional
+        ``deal_id`` and ``cancel_date``; without it no deal is cancelled.
+
+    Returns
+    -------
+    DealProfile
+        Mean credited amount per line; per SPIF the credited share of matching lines; the
+        credited share of cancelled deals and their median age at cancellation, days.
+    """
+    caller = "deal_profile"
+    if credits.empty:
+        raise param_error("credits", caller, "at least one credit line", 0)
+    split = credits["split_pct"] if "split_pct" in credits.columns else 100.0
+    credited = credits["amount"].astype(float) * split / 100.0
+    total = float(credited.sum())
+    if total <= 0:
+        raise param_error("credits", caller, "credit lines with a positive total", total)
+    dates = pd.to_datetime(credits["date"])
+    shares = {}
+    for s in plan.spifs:
+        match = credits["measure"].isin(list(s.measures))
+        for col, values in s.where:
+            if col not in credits.columns:
+                raise param_error("credits", caller, f"a column {col!r} (SPIF {s.id!r})", None)
+            match &= credits[col].astype(str).isin(list(values))
+        match &= (dates >= pd.Timestamp(s.start)) & (dates <= pd.Timestamp(s.end))
+        shares[s.id] = float(credited[match].sum()) / total
+    cancel_share, age = 0.0, 0
+    if cancellations is not None and not cancellations.empty:
+        first = credits.assign(credited=credited, d=dates).groupby("deal_id")
+        deals = pd.DataFrame({"credited": first["credited"].sum(), "d": first["d"].min()})
+        canc = cancellations.drop_duplicates("deal_id").set_index("deal_id")
+        hit = deals.join(pd.to_datetime(canc["cancel_date"]), how="inner")
+        cancel_share = float(hit["credited"].sum()) / total
+        age = int((hit["cancel_date"] - hit["d"]).dt.days.median()) if len(hit) else 0
+    return DealProfile(float(credited.mean()), shares, cancel_share, age)
 
 
 QuotaInput = float | np.ndarray | Sequence[float] | pd.DataFrame | None
@@ -216,34 +325,150 @@ def _target_incentive(plan: Plan, n_reps: int, target_incentive) -> np.ndarray:
     return np.broadcast_to(np.asarray(target_incentive, dtype=float), (n_reps,)).copy()
 
 
+@dataclass(frozen=True)
+class _YearCost:
+    """Cents per simulated rep-year (shape of the attainment array)."""
+
+    paid: np.ndarray
+    earned: np.ndarray
+    spif: np.ndarray
+    clawback: np.ndarray
+    advance: np.ndarray
+    revenue: np.ndarray
+    components: list
+
+
+def _reversed_share(plan: Plan, profile: DealProfile | None) -> float:
+    """Share of credited bookings taken back by clawbacks (cancelled share x share reversed)."""
+    if profile is None or plan.clawback is None or profile.cancel_share == 0:
+        return 0.0
+    num, den = clawback_share(plan.clawback, np.array([profile.cancel_age_days]))
+    return profile.cancel_share * float(num[0]) / float(den[0])
+
+
+def _spread(plan: Plan, spif: Spif) -> np.ndarray:
+    """Share of a SPIF's pay falling in each month of the plan year."""
+    starts = pd.date_range(plan.first_day, periods=12, freq="MS").to_numpy("datetime64[D]")
+    ends = (pd.date_range(plan.first_day, periods=12, freq="ME")).to_numpy("datetime64[D]")
+    lo = np.maximum(starts, np.datetime64(spif.start, "D"))
+    hi = np.minimum(ends, np.datetime64(spif.end, "D"))
+    days = np.maximum((hi - lo).astype(np.int64) + 1, 0).astype(float)
+    # Bookings are even by month, so a month counts by the share of its days in the window.
+    covered = days / ((ends - starts).astype(np.int64) + 1)
+    return covered / covered.sum() if covered.sum() > 0 else covered
+
+
+def _evaluate(plan, credit, quota, target, ti_rows):
+    """Plan earnings on rows of YTD credit, quota and target per measure (cents)."""
+    inputs = {
+        m.id: ComponentInputs(
+            credit=credit[m.id],
+            quota=quota[m.id],
+            target=target[m.id],
+            annual_target=target[m.id + "@annual"],
+            annual_quota=quota[m.id + "@annual"],
+        )
+        for m in plan.measures
+    }
+    yf = np.full(len(ti_rows), FACTOR_SCALE, dtype=np.int64)
+    return evaluate_plan(plan, inputs, ti_rows, yf)
+
+
+def _year_cost(
+    plan: Plan,
+    attainment: np.ndarray,
+    mq: dict[str, np.ndarray],
+    ti: np.ndarray,
+    profile: DealProfile | None = None,
+) -> _YearCost:
+    """Cost of each simulated rep-year: the engine's rules on evenly spread bookings.
+
+    Booked credit is ``attainment x measure quota``; clawbacks take back the profile's
+    reversed share of it (and of SPIFs); each payout period evaluates the year-to-date figures
+    and is settled with the draw, as a statement is.
+    """
+    n_rows, n_reps = attainment.shape
+    n = n_rows * n_reps
+    k = plan.frequency.months
+    n_t = 12 // k
+    ends = np.arange(k - 1, 12, k)
+    ti_cents = np.rint(ti * 100).astype(np.int64)
+    ti_rows = np.tile(ti_cents, n_rows)
+    flat_att = attainment.ravel()
+    keep = 1.0 - _reversed_share(plan, profile)
+    periodic = plan.draw is not None
+
+    def ytd(annual: np.ndarray) -> np.ndarray:
+        return np.cumsum(year_split(annual), axis=1)[:, ends] if periodic else annual[:, None]
+
+    booked, net, quota, target = {}, {}, {}, {}
+    revenue = np.zeros(n, dtype=np.int64)
+    for m in plan.measures:
+        q = np.tile(mq[m.id], n_rows)
+        booked[m.id] = np.rint(flat_att * q).astype(np.int64)
+        net[m.id] = np.rint(booked[m.id] * keep).astype(np.int64)
+        revenue += booked[m.id]
+        ti_w = np.tile(mul_div(ti_cents, factor_units(m.weight)), n_rows)
+        q_ytd, t_ytd = ytd(q), ytd(ti_w)
+        if plan.measurement is Measurement.ANNUAL:
+            q_ytd = np.repeat(q_ytd[:, -1:], q_ytd.shape[1], axis=1)
+            t_ytd = np.repeat(t_ytd[:, -1:], t_ytd.shape[1], axis=1)
+        quota[m.id], target[m.id] = q_ytd.ravel(), t_ytd.ravel()
+        quota[m.id + "@annual"] = np.repeat(q, q_ytd.shape[1])
+        target[m.id + "@annual"] = np.repeat(ti_w, q_ytd.shape[1])
+    width = n_t if periodic else 1
+    rows_ti = np.repeat(ti_rows, width)
+    credit = {mid: ytd(v).ravel() for mid, v in net.items()}
+    out = _evaluate(plan, credit, quota, target, rows_ti)
+    ytd_earned = out.earned.reshape(n, width)
+    commission = np.diff(ytd_earned, axis=1, prepend=0)
+    clawback = np.zeros(n, dtype=np.int64)
+    if keep < 1.0:
+        full = {mid: ytd(v).ravel() for mid, v in booked.items()}
+        gross = _evaluate(plan, full, quota, target, rows_ti).earned.reshape(n, width)
+        clawback = ytd_earned[:, -1] - gross[:, -1]
+    spif = np.zeros((n, width), dtype=np.int64)
+    spif_lost = np.zeros(n, dtype=np.int64)
+    for s in plan.spifs if profile is not None else ():
+        eligible = revenue * profile.spif_shares[s.id]
+        if s.amount is not None:
+            value = eligible / (profile.deal_size * 100) * float(decimal_to_cents(s.amount))
+        else:
+            value = eligible * factor_units(s.rate) / FACTOR_SCALE
+        months = _spread(plan, s)
+        by_period = months.reshape(width, -1).sum(axis=1) if periodic else np.ones(1)
+        paid_s = np.rint(np.outer(value * keep, by_period)).astype(np.int64)
+        spif += paid_s
+        spif_lost += paid_s.sum(axis=1) - np.rint(value).astype(np.int64)
+    earned = commission + spif
+    draw = np.zeros((n, width), dtype=np.int64)
+    recoverable = True
+    if plan.draw is not None:
+        full_months = np.full((n, 12), FACTOR_SCALE, dtype=np.int64)
+        draw = monthly_draw(plan.draw, full_months).reshape(n, n_t, k).sum(axis=2)
+        recoverable = plan.draw.type is DrawType.RECOVERABLE
+    _, paid, _, advance = settle_balances(earned, draw, recoverable)
+    shape = attainment.shape
+    return _YearCost(
+        paid=paid.sum(axis=1).reshape(shape),
+        earned=earned.sum(axis=1).reshape(shape),
+        spif=spif.sum(axis=1).reshape(shape),
+        clawback=(clawback + spif_lost).reshape(shape),
+        advance=advance.sum(axis=1).reshape(shape),
+        revenue=revenue.reshape(shape),
+        components=list(out.components),
+    )
+
+
 def _annual(
     plan: Plan,
     attainment: np.ndarray,
     mq: dict[str, np.ndarray],
     ti: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, list]:
-    """Annual payout cents, credited revenue cents (both shape of ``attainment``), outcomes."""
-    n_rows, n_reps = attainment.shape
-    ti_cents = np.rint(ti * 100).astype(np.int64)
-    flat_att = attainment.ravel()
-    inputs = {}
-    revenue = np.zeros(flat_att.shape, dtype=np.int64)
-    for m in plan.measures:
-        rows_q = np.tile(mq[m.id], n_rows)
-        credit = np.rint(flat_att * rows_q).astype(np.int64)
-        revenue += credit
-        ti_w = np.tile(mul_div(ti_cents, factor_units(m.weight)), n_rows)
-        inputs[m.id] = ComponentInputs(
-            credit=credit, quota=rows_q, target=ti_w, annual_target=ti_w, annual_quota=rows_q
-        )
-    out = evaluate_plan(
-        plan,
-        inputs,
-        np.tile(ti_cents, n_rows),
-        np.full(n_rows * n_reps, FACTOR_SCALE, dtype=np.int64),
-    )
-    shape = attainment.shape
-    return out.earned.reshape(shape), revenue.reshape(shape), list(out.components)
+    """Annual incentive cents of the measures, credited revenue cents, component outcomes."""
+    year = _year_cost(replace(plan, draw=None, spifs=()), attainment, mq, ti)
+    return year.earned, year.revenue, year.components
 
 
 def plan_cost(
@@ -252,6 +477,7 @@ def plan_cost(
     *,
     quotas: QuotaInput = None,
     target_incentive: float | np.ndarray | None = None,
+    profile: DealProfile | None = None,
 ) -> PlanCost:
     """Cost a plan on simulated attainment.
 
@@ -259,6 +485,7 @@ def plan_cost(
     ----------
     plan : Plan
     simulation : AttainmentSimulation
+        Booked attainment (before cancellations).
     quotas : float, array of shape (n_reps,), DataFrame or None
         Annual quota per rep, USD, split over measures by ``quota_share`` (default: weight);
         or a table with one ``quota_<measure_id>`` column per measure and one row per rep;
@@ -266,6 +493,10 @@ def plan_cost(
         attainment x measure quota (measures are assumed not to overlap).
     target_incentive : float or array, optional
         Annual target incentive per rep, USD; default the plan's.
+    profile : DealProfile, optional
+        How bookings break into deals: needed to cost SPIFs and clawbacks. Without it no deal
+        is cancelled and the plan's SPIFs are left out (both named in ``left_out``). The draw
+        is always costed.
 
     Returns
     -------
@@ -273,19 +504,28 @@ def plan_cost(
         ``summary`` holds ``expected_cost``, ``cost_p10``, ``cost_p50``, ``cost_p90``,
         ``target_cost``, ``expected_cost_of_sales``, ``cost_of_sales_p90``,
         ``p90_payout`` (90th percentile of a rep's annual incentive), ``p90_multiple``
-        (that over the median target incentive), ``p99_payout``, ``max_payout`` and
-        ``share_above_target`` (share of rep-years paid more than their target incentive).
+        (that over the median target incentive), ``p99_payout``, ``max_payout``,
+        ``share_above_target`` (share of rep-years paid more than their target incentive),
+        ``expected_spif``, ``expected_clawback`` and ``expected_draw_advance``.
     """
     mq = _measure_quotas(plan, simulation.n_reps, quotas, "plan_cost")
     ti = _target_incentive(plan, simulation.n_reps, target_incentive)
-    pay_c, rev_c, _ = _annual(plan, simulation.attainment, mq, ti)
-    payouts = pay_c / 100.0
+    if profile is not None:
+        profile.check(plan, "plan_cost")
+    left_out = ()
+    if profile is None:
+        left_out = ("SPIFs",) * bool(plan.spifs) + ("clawbacks",) * (plan.clawback is not None)
+    year = _year_cost(plan, simulation.attainment, mq, ti, profile)
+    payouts = year.paid / 100.0
     total = payouts.sum(axis=1)
-    revenue = rev_c.sum(axis=1) / 100.0
+    revenue = year.revenue.sum(axis=1) / 100.0
     q = np.sum(list(mq.values()), axis=0) / 100.0
     cos = np.divide(total, revenue, out=np.full_like(total, np.nan), where=revenue > 0)
     mean_att = (simulation.attainment * q).sum(axis=1) / q.sum()
     p90_pay = float(np.percentile(payouts, 90))
+    spif = year.spif.sum(axis=1) / 100.0
+    claw = year.clawback.sum(axis=1) / 100.0
+    advance = year.advance.sum(axis=1) / 100.0
     summary = {
         "expected_cost": float(total.mean()),
         "cost_p10": float(np.percentile(total, 10)),
@@ -299,6 +539,9 @@ def plan_cost(
         "p99_payout": float(np.percentile(payouts, 99)),
         "max_payout": float(payouts.max()),
         "share_above_target": float((payouts > ti[None, :]).mean()),
+        "expected_spif": float(spif.mean()),
+        "expected_clawback": float(claw.mean()),
+        "expected_draw_advance": float(advance.mean()),
     }
     return PlanCost(
         plan_id=plan.id,
@@ -310,6 +553,10 @@ def plan_cost(
         target_cost=float(ti.sum()),
         target_incentive=ti,
         summary=summary,
+        spif_cost=spif,
+        clawback_cost=claw,
+        draw_advance=advance,
+        left_out=left_out,
     )
 
 
@@ -372,9 +619,11 @@ def compare_plans(
     *,
     quotas: QuotaInput = None,
     target_incentive: float | np.ndarray | None = None,
+    profiles: Mapping[str, DealProfile] | None = None,
 ) -> PlanComparison:
     """Cost several plans on the same simulated attainment and tabulate them side by side.
 
+    ``profiles`` gives each plan's :class:`DealProfile` by plan id (see :func:`plan_cost`).
     The first plan is the reference; ``extra_cost_mean`` and ``prob_costs_more`` compare each
     plan with it draw by draw (paired), so the difference reflects the plan change alone.
     The payout curves are drawn for a typical rep (median quotas and target incentive).
@@ -383,7 +632,13 @@ def compare_plans(
     if not plan_list:
         raise param_error("plans", "compare_plans", "a non-empty list of plans", plans)
     costs = {
-        p.id: plan_cost(p, simulation, quotas=quotas, target_incentive=target_incentive)
+        p.id: plan_cost(
+            p,
+            simulation,
+            quotas=quotas,
+            target_incentive=target_incentive,
+            profile=(profiles or {}).get(p.id),
+        )
         for p in plan_list
     }
     ref = costs[plan_list[0].id]
@@ -421,9 +676,11 @@ def compare_plans(
 __all__ = [
     "AttainmentSimulation",
     "AttainmentSource",
+    "DealProfile",
     "PlanComparison",
     "PlanCost",
     "compare_plans",
+    "deal_profile",
     "payout_curve",
     "plan_cost",
     "simulate_attainment",

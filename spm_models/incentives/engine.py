@@ -63,11 +63,15 @@ from spm_models.incentives.money import (
 )
 from spm_models.incentives.plan import (
     Basis,
-    Clawback,
-    ClawbackMethod,
     DrawType,
     Measurement,
     Plan,
+)
+from spm_models.incentives.settlement import (
+    clawback_share,
+    monthly_draw,
+    settle_balances,
+    year_split,
 )
 
 STATEMENT_MONEY = (
@@ -226,13 +230,6 @@ def _as_plan_dict(plans: Mapping[str, Plan] | Sequence[Plan] | Plan) -> dict[str
     if isinstance(plans, Mapping):
         return dict(plans)
     return {p.id: p for p in plans}
-
-
-def _year_split(total_cents: np.ndarray) -> np.ndarray:
-    """Split annual cents into 12 monthly amounts that add back exactly, shape (n, 12)."""
-    total = np.asarray(total_cents, dtype=np.int64)[:, None]
-    cum = div_round(total * np.arange(13, dtype=np.int64)[None, :], 12)
-    return np.diff(cum, axis=1)
 
 
 def _month_fractions(starts: pd.Series, ends: pd.Series, first_day: pd.Timestamp) -> np.ndarray:
@@ -719,38 +716,6 @@ def _deal_codes(cr: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(cr["deal_id"].iloc[first])
 
 
-def clawback_share(rule: Clawback, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Share of a cancelled deal's credit that is reversed, as exact ``num / den`` per deal.
-
-    Parameters
-    ----------
-    rule : Clawback
-    days : ndarray of int64
-        Days from the credit date to the cancellation (0 = cancelled the same day).
-
-    Returns
-    -------
-    num, den : ndarray of int64
-        ``full``: 1/1; ``prorated``: ``(window - days) / window``; ``percent``: the percentage;
-        ``schedule``: the first step whose ``up_to_days`` is at least ``days`` (0 beyond the
-        last step). Deals cancelled after the window get 0.
-    """
-    days = np.asarray(days, dtype=np.int64)
-    ones = np.ones(len(days), dtype=np.int64)
-    if rule.method is ClawbackMethod.FULL:
-        num, den = ones.copy(), ones
-    elif rule.method is ClawbackMethod.PRORATED:
-        num, den = rule.window_days - days, ones * rule.window_days
-    elif rule.method is ClawbackMethod.PERCENT:
-        num, den = ones * factor_units(rule.percent), ones * FACTOR_SCALE
-    else:
-        limits = np.array([d for d, _ in rule.schedule], dtype=np.int64)
-        shares = np.array([factor_units(v) for _, v in rule.schedule] + [0], dtype=np.int64)
-        num, den = shares[np.searchsorted(limits, days, side="left")], ones * FACTOR_SCALE
-    num = np.where(days <= rule.window_days, np.maximum(num, 0), 0)
-    return num.astype(np.int64), den.astype(np.int64)
-
-
 def _period_of(plan: Plan, month: np.ndarray) -> np.ndarray:
     return month // plan.frequency.months
 
@@ -860,10 +825,10 @@ def _run_plan(
         c_claw = period_sum(cmonthly)
         claw_credit[m.id] = c_claw
         annual_quota = _annual_quota(plan, m, rows_asg)
-        q_month = mul_div(_year_split(annual_quota), quota_factor)
+        q_month = mul_div(year_split(annual_quota), quota_factor)
         q = ytd(q_month)
         ti_w = mul_div(ti, factor_units(m.weight))
-        target = ytd(mul_div(_year_split(ti_w), frac))
+        target = ytd(mul_div(year_split(ti_w), frac))
         if plan.measurement is Measurement.ANNUAL:
             # Measured against the full year (still prorated for time on plan and ramp).
             q = np.repeat(q[:, -1:], n_t, axis=1)
@@ -959,24 +924,9 @@ def _run_plan(
     # Draws and balances, period by period (vectorised over participants).
     draw_period = np.zeros((n_p, n_t), dtype=np.int64)
     if plan.draw is not None:
-        months_on = np.cumsum(frac > 0, axis=1)
-        eligible = frac > 0
-        if plan.draw.months is not None:
-            eligible &= months_on <= plan.draw.months
-        per_month = mul_div(np.full((n_p, 12), decimal_to_cents(plan.draw.amount_per_month)), frac)
-        draw_period = period_sum(np.where(eligible, per_month, 0))
-    opening = np.zeros((n_p, n_t), dtype=np.int64)
-    paid = np.zeros((n_p, n_t), dtype=np.int64)
-    closing = np.zeros((n_p, n_t), dtype=np.int64)
-    balance = np.zeros(n_p, dtype=np.int64)
+        draw_period = period_sum(monthly_draw(plan.draw, frac))
     recoverable = plan.draw is None or plan.draw.type is DrawType.RECOVERABLE
-    for t in range(n_t):
-        opening[:, t] = balance
-        available = balance + earned[:, t]
-        paid[:, t] = np.maximum(np.maximum(available, draw_period[:, t]), 0)
-        balance = available - paid[:, t] if recoverable else np.minimum(available, 0)
-        closing[:, t] = balance
-    advance = paid - np.maximum(opening + earned, 0)
+    opening, paid, closing, advance = settle_balances(earned, draw_period, recoverable)
 
     labels = np.array(_labels(plan), dtype=object)
     p_start = pd.date_range(plan.first_day, periods=n_t, freq=f"{k}MS")
@@ -1194,7 +1144,15 @@ def _build_trace(
                     f"rate {tier.rate}"
                     if tier.rate is not None
                     else f"{tier.multiplier} x base commission rate"
+                    if tier.multiplier is not None
+                    else f"${tier.amount:,} for the whole tier (x share filled)"
                 )
+                if tier.end is not None:
+                    start += " to " + (
+                        f"{_pct(factor_units(tier.end))} of quota"
+                        if m.basis is Basis.ATTAINMENT
+                        else f"${tier.end:,}"
+                    )
                 add(
                     s + j,
                     m.id,

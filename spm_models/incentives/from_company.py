@@ -16,7 +16,12 @@ import pandas as pd
 
 from spm_models.data import Company
 from spm_models.errors import InputDataError, Problem, param_error
-from spm_models.incentives.cost import AttainmentSimulation, AttainmentSource
+from spm_models.incentives.cost import (
+    AttainmentSimulation,
+    AttainmentSource,
+    DealProfile,
+    deal_profile,
+)
 from spm_models.incentives.plan import Plan
 from spm_models.quota.inputs import QUOTA_BOOKING_TYPES
 from spm_models.skipped import Skipped
@@ -215,6 +220,27 @@ def plan_for_year(plan: Plan, year: int) -> Plan:
         for s in plan.spifs
     )
     return replace(plan, year=year, spifs=spifs)
+
+
+def deal_profiles(
+    company: Company, plans: Sequence[Plan], year: int
+) -> dict[str, DealProfile] | Skipped:
+    """Each plan's :class:`DealProfile` measured on the bookings of ``year`` (SPIF windows
+    moved to that year), for costing SPIFs; the bookings carry no cancellations.
+
+    A year the bookings history does not cover in full is refused (a SPIF's share of a
+    year's bookings would be biased towards the months it covers).
+    """
+    months = _covered_months(company, year)
+    credits = credits_from_bookings(company, year) if months == 12 else None
+    if credits is None or credits.empty:
+        return Skipped(
+            "The cost of SPIFs",
+            f"the bookings history covers {months} month(s) of {year}, and a SPIF's share of "
+            "bookings is measured on a whole year",
+            f"bookings for every month of {year}",
+        )
+    return {p.id: deal_profile(plan_for_year(p, year), credits) for p in plans}
 
 
 def _covered_months(company: Company, year: int) -> int:

@@ -23,12 +23,13 @@ A plan file reads like the plan document a comp analyst writes. Example::
         quota_share: 0.7             # share of the assignment's annual_quota (default: weight)
         payout:
           type: commission           # commission: rate table on credited amount
-          method: marginal           # marginal | retroactive | interpolated_rate
+          method: marginal           # marginal | retroactive | interpolated_rate_on_total
+                                     # | proportional_per_tier (last tier needs 'to')
           basis: attainment          # tier starts as attainment (1.0 = quota) or amount (USD)
           on_boundary: higher_tier   # an amount exactly on a tier start belongs to the
                                      # higher tier (higher_tier) or the lower one (lower_tier);
                                      # or {tiers: higher_tier, thresholds: met | not_met}
-          evaluate: year_to_date     # or per_transaction (amount basis, absolute rates)
+          evaluate: year_to_date     # or per_transaction (amount basis, rates or amounts)
           tiers:
             - {from: 0.0, multiplier: 0.5}   # multiplier x base commission rate (BCR =
             - {from: 0.5, multiplier: 1.0}   # target incentive x weight / annual quota) ...
@@ -81,19 +82,32 @@ class PayoutType(StrEnum):
 
 
 class RateMethod(StrEnum):
-    """The three rate-table conventions.
+    """The four rate-table conventions.
 
     ``marginal`` (step): each slice of the amount is paid at its own tier's rate.
     ``retroactive`` (highest tier): the rate of the tier reached applies to the whole amount.
-    ``interpolated_rate``: the rate rises linearly from one tier's rate at its start to the
-    next tier's rate at the next start (flat after the last start) and applies to the whole
-    amount. The bare name ``interpolated`` is refused: vendors use it for different things
-    (Oracle's "interpolated" is a proportional amount per tier), so a plan must say which.
+    ``interpolated_rate_on_total``: the rate rises linearly from one tier's rate at its start
+    to the next tier's rate at the next start (flat after the last start) and applies to the
+    whole amount.
+    ``proportional_per_tier`` (Oracle Incentive Compensation's "proportional split", which it
+    also calls an interpolated rate): each tier's value counts in proportion to how much of
+    the tier is filled, ``(amount in tier / tier width) x tier value``, and the counted values
+    add up over the tiers. A tier value is a dollar amount (the amount earned for the whole
+    tier), or a rate (the blended rate then applies to the whole amount). The last tier needs
+    an end (``to``); at and above it every tier counts in full.
+
+    The bare names ``interpolated`` and ``interpolated_rate`` are refused: vendors use them
+    for both of the last two conventions, so a plan must say which.
     """
 
     MARGINAL = "marginal"
     RETROACTIVE = "retroactive"
-    INTERPOLATED_RATE = "interpolated_rate"
+    INTERPOLATED_RATE_ON_TOTAL = "interpolated_rate_on_total"
+    PROPORTIONAL_PER_TIER = "proportional_per_tier"
+
+
+#: Names refused because vendors mean either interpolation convention by them.
+AMBIGUOUS_METHODS = ("interpolated", "interpolated_rate")
 
 
 class Basis(StrEnum):
@@ -164,11 +178,19 @@ class ClawbackMethod(StrEnum):
 
 @dataclass(frozen=True)
 class Tier:
-    """One row of a rate table: its start and either an absolute rate or a BCR multiplier."""
+    """One row of a rate table: its start and one value.
+
+    The value is an absolute rate, a BCR multiplier or (``proportional_per_tier`` only) a
+    dollar ``amount`` earned for the whole tier. ``end`` (the plan's ``to``) is given on the
+    last tier of a ``proportional_per_tier`` table only; every other tier ends where the next
+    one starts.
+    """
 
     start: Decimal
     rate: Decimal | None = None
     multiplier: Decimal | None = None
+    amount: Decimal | None = None
+    end: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -591,23 +613,45 @@ def _read_cap(c: _Collector, raw: Any, where: str) -> Cap | None:
     return Cap(amount=amount, multiple_of_target=multiple)
 
 
-def _read_tiers(c: _Collector, raw: Any, where: str, basis: Basis) -> tuple[Tier, ...]:
+def _read_tiers(
+    c: _Collector, raw: Any, where: str, basis: Basis, method: RateMethod
+) -> tuple[Tier, ...]:
     if not isinstance(raw, list) or not raw:
         c.add(where, f"must be a non-empty list of tiers; got {raw!r}")
         return ()
+    proportional = method is RateMethod.PROPORTIONAL_PER_TIER
     tiers: list[Tier] = []
     for i, item in enumerate(raw):
         full = f"{where}[{i}]"
         data = c.mapping(item, full)
-        c.unknown(data, {"from", "rate", "multiplier"}, full)
-        start = c.number(data, "from", full, minimum=0, factor=basis is Basis.ATTAINMENT)
-        if start is not None and basis is Basis.AMOUNT and start != start.quantize(Decimal("0.01")):
-            c.add(f"{full}.from", f"must be whole cents; got {data['from']!r}")
+        c.unknown(data, {"from", "to", "rate", "multiplier", "amount"}, full)
+        start = _tier_level(c, data, "from", full, basis, required=True)
         rate = c.number(data, "rate", full, required=False, minimum=0, factor=True)
         mult = c.number(data, "multiplier", full, required=False, minimum=0, factor=True)
-        if ("rate" in data) == ("multiplier" in data):
-            c.add(full, "must give exactly one of 'rate' or 'multiplier'")
-        tiers.append(Tier(start=start or Decimal(0), rate=rate, multiplier=mult))
+        amount = c.number(data, "amount", full, required=False, minimum=0, money=True)
+        if sum(key in data for key in ("rate", "multiplier", "amount")) != 1:
+            c.add(full, "must give exactly one of 'rate', 'multiplier' or 'amount'")
+        if "amount" in data and not proportional:
+            c.add(f"{full}.amount", "a tier amount needs method 'proportional_per_tier'")
+        end = None
+        if "to" in data:
+            if not proportional:
+                c.add(f"{full}.to", "applies to method 'proportional_per_tier' only")
+            elif i != len(raw) - 1:
+                c.add(
+                    f"{full}.to",
+                    "is given on the last tier only (a tier ends where the next one starts)",
+                )
+            end = _tier_level(c, data, "to", full, basis, required=False)
+            if end is not None and start is not None and end <= start:
+                c.add(f"{full}.to", f"must be greater than the tier's start {start}; got {end}")
+        tiers.append(Tier(start or Decimal(0), rate=rate, multiplier=mult, amount=amount, end=end))
+    if proportional and tiers and "to" not in (raw[-1] if isinstance(raw[-1], Mapping) else {}):
+        c.add(
+            f"{where}[{len(raw) - 1}].to",
+            "is required for method 'proportional_per_tier': the last tier's width sets the "
+            "share of it that is filled",
+        )
     if tiers and tiers[0].start != 0:
         c.add(
             f"{where}[0].from", f"must be 0 (the first tier starts at zero); got {tiers[0].start}"
@@ -619,10 +663,22 @@ def _read_tiers(c: _Collector, raw: Any, where: str, basis: Basis) -> tuple[Tier
                 f"must be greater than the previous tier's start {tiers[i - 1].start}; "
                 f"got {tiers[i].start}",
             )
-    kinds = {t.rate is None for t in tiers}
+    kinds = {(t.rate is None, t.amount is None) for t in tiers}
     if len(kinds) > 1:
-        c.add(where, "must use either 'rate' or 'multiplier' in every tier, not a mix")
+        c.add(where, "must use one of 'rate', 'multiplier' or 'amount' in every tier, not a mix")
     return tuple(tiers)
+
+
+def _tier_level(
+    c: _Collector, data: Mapping, key: str, where: str, basis: Basis, *, required: bool
+) -> Decimal | None:
+    """A tier's ``from`` or ``to``: an attainment factor, or whole cents on an amount basis."""
+    value = c.number(
+        data, key, where, required=required, minimum=0, factor=basis is Basis.ATTAINMENT
+    )
+    if value is not None and basis is Basis.AMOUNT and value != value.quantize(Decimal("0.01")):
+        c.add(f"{where}.{key}", f"must be whole cents; got {data[key]!r}")
+    return value
 
 
 def _read_curve(c: _Collector, raw: Any, where: str) -> tuple[tuple[Decimal, Decimal], ...]:
@@ -751,7 +807,10 @@ def _read_evaluate(
     if ptype is not PayoutType.COMMISSION or basis is not Basis.AMOUNT:
         c.add(f"{pw}.evaluate", "per_transaction needs type 'commission' with basis 'amount'")
     if any(t.multiplier is not None for t in tiers):
-        c.add(f"{pw}.evaluate", "per_transaction needs absolute rates ('rate'), not multipliers")
+        c.add(
+            f"{pw}.evaluate",
+            "per_transaction needs absolute rates ('rate') or tier amounts, not multipliers",
+        )
     return True
 
 
@@ -824,13 +883,16 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
     pw = f"{where}.payout"
     c.unknown(pdata, _PAYOUT_KEYS, pw)
     ptype = c.choice(pdata, "type", pw, PayoutType, PayoutType.COMMISSION)
-    if pdata.get("method") == "interpolated":
+    if pdata.get("method") in AMBIGUOUS_METHODS:
         c.add(
             f"{pw}.method",
-            "'interpolated' is ambiguous: write 'interpolated_rate' (the rate interpolated "
-            "between tier starts, applied to the whole amount)",
+            f"{pdata['method']!r} is ambiguous (vendors mean either convention by it): write "
+            "'interpolated_rate_on_total' (the rate interpolated between tier starts, applied "
+            "to the whole amount) or 'proportional_per_tier' (each tier's value in proportion "
+            "to how much of the tier is filled, as Oracle Incentive Compensation's proportional "
+            "split)",
         )
-        pdata = {**pdata, "method": "interpolated_rate"}
+        pdata = {**pdata, "method": "marginal"}
     method = c.choice(pdata, "method", pw, RateMethod, RateMethod.MARGINAL)
     basis = c.choice(pdata, "basis", pw, Basis, Basis.ATTAINMENT)
     boundary, at_threshold = _read_boundary(c, pdata.get("on_boundary"), pw)
@@ -838,7 +900,7 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
     curve: tuple[tuple[Decimal, Decimal], ...] = ()
     matrix = None
     if ptype is PayoutType.COMMISSION:
-        tiers = _read_tiers(c, pdata.get("tiers"), f"{pw}.tiers", basis)
+        tiers = _read_tiers(c, pdata.get("tiers"), f"{pw}.tiers", basis, method)
         if "curve" in pdata:
             c.add(f"{pw}.curve", "applies to type 'bonus' only; a commission uses 'tiers'")
     elif ptype is PayoutType.MATRIX:
@@ -875,6 +937,15 @@ def _read_measure(c: _Collector, raw: Any, i: int, ids: list[str]) -> Measure | 
         quota=quota,
         quota_share=share,
     )
+
+
+def tier_value_text(tier: Tier) -> str:
+    """A tier's value in words: ``rate 0.08``, ``1.5x BCR`` or ``$40 for the whole tier``."""
+    if tier.rate is not None:
+        return f"rate {tier.rate:g}"
+    if tier.multiplier is not None:
+        return f"{tier.multiplier:g}x BCR"
+    return f"${tier.amount:,} for the whole tier"
 
 
 def plan_from_dict(data: Mapping[str, Any], *, source: str = "<plan>") -> Plan:
@@ -1203,7 +1274,7 @@ def describe_plan(plan: Plan) -> str:
                     if m.basis is Basis.ATTAINMENT
                     else f"from ${t.start:,.0f}: "
                 )
-                + (f"rate {t.rate:g}" if t.rate is not None else f"{t.multiplier:g}x BCR")
+                + tier_value_text(t)
                 for t in m.tiers
             )
             each = " on each deal" if m.per_transaction else ""

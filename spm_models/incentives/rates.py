@@ -173,7 +173,8 @@ def evaluate_rate_table(
     rates : ExactRates
         Tier rates.
     method : RateMethod
-        ``marginal``, ``retroactive`` or ``interpolated_rate`` (see :class:`RateMethod`).
+        ``marginal``, ``retroactive`` or ``interpolated_rate_on_total`` (see
+        :class:`RateMethod`; ``proportional_per_tier`` is :func:`evaluate_proportional`).
     boundary : Boundary
         Which tier an amount exactly on a start belongs to (matters for ``retroactive``; the
         other methods are continuous at tier starts).
@@ -206,7 +207,7 @@ def evaluate_rate_table(
     idx = tier_index(credit, starts, boundary)
     rate_num = r_num[rows, idx][:, None]
     rate_den = r_den
-    if method is RateMethod.INTERPOLATED_RATE:
+    if method is RateMethod.INTERPOLATED_RATE_ON_TOTAL:
         nxt = np.minimum(idx + 1, k - 1)
         lo = s_num[rows, idx][:, None]
         span = iadd(s_num[rows, nxt][:, None], lo, -1)
@@ -227,6 +228,81 @@ def evaluate_rate_table(
     result[rows, idx] = total
     used[rows, idx] = True
     return TierEvaluation(total, base, rate_m, result, used)
+
+
+def amount_values(cents: np.ndarray) -> ExactRates:
+    """Tier amounts in cents as exact values (denominator 1), for ``proportional_per_tier``."""
+    return ExactRates(np.asarray(cents, dtype=np.int64)[None, :], np.array([[1]], dtype=np.int64))
+
+
+def evaluate_proportional(
+    credit: np.ndarray, bounds: TierStarts, values: ExactRates, *, amounts: bool
+) -> TierEvaluation:
+    """Apply a ``proportional_per_tier`` rate table (Oracle's proportional split), exactly.
+
+    Tier ``i`` runs from ``bounds[i]`` to ``bounds[i + 1]``; the share of it that is filled is
+    ``f_i = clip(amount - bounds[i], 0, width_i) / width_i``. The table's value is
+    ``V = sum_i f_i x value_i``: a dollar figure when the values are ``amounts`` (paid as it
+    is), or a blended rate otherwise (paid as ``amount x V``). The payout is rounded once.
+
+    Example (Oracle's amount table; tiers 0-1,000: $10, 1,000-3,000: $40, 3,000-8,000: $100):
+    1,500 pays ``10 + 500 / 2,000 x 40 = 20``; 4,500 pays ``10 + 40 + 1,500 / 5,000 x 100 =
+    80``. With rates 1% (0-1,000) and 2% (1,000-5,000), 2,000 has the blended rate
+    ``1% + 1,000 / 4,000 x 2% = 1.5%`` and pays 30. The value is continuous at every tier
+    edge, so both boundary rules give the same cents there.
+
+    Parameters
+    ----------
+    credit : ndarray of int64, shape (n,)
+        Credited amount per row, cents.
+    bounds : TierStarts
+        Tier starts followed by the last tier's end, ``k + 1`` columns (ascending).
+    values : ExactRates
+        Tier values, ``k`` columns: rates, or cents (``amount_values``) when ``amounts``.
+    amounts : bool
+        Whether the values are dollar amounts rather than rates.
+
+    Returns
+    -------
+    TierEvaluation
+        Per tier: for amounts, base = the tier amount and rate = the share filled; for rates,
+        base = the whole amount and rate = the tier's part of the blended rate. The lines'
+        results add up to the total (the last tier reached carries the rounding difference).
+    """
+    credit = np.asarray(credit, dtype=np.int64)
+    n, k = credit.shape[0], bounds.num.shape[-1] - 1
+    rows = np.arange(n)
+    b = np.broadcast_to(bounds.num, (n, k + 1))
+    v = np.broadcast_to(values.num, (n, k))
+    v_den = np.broadcast_to(values.den, (n, 1))
+    scaled = imul(credit[:, None], bounds.den)
+    width = iadd(b[:, 1:], b[:, :-1], -1)
+    live = np.asarray(width > 0, dtype=bool)  # no width: a row without a quota on attainment
+    safe_w = np.where(live, width, 1)
+    filled = iadd(scaled, b[:, :-1], -1)
+    filled = np.where(live, np.minimum(np.maximum(filled, 0), safe_w), 0)
+    full = live & np.asarray(filled == safe_w, dtype=bool)
+    j = np.minimum(full.sum(axis=1), k - 1)
+    before = np.arange(k)[None, :] < j[:, None]
+    cum = np.where(before, v, 0).sum(axis=1)[:, None]
+    w_j = safe_w[rows, j][:, None]
+    value_num = iadd(imul(cum, w_j), imul(filled[rows, j][:, None], v[rows, j][:, None]))
+    value_den = imul(w_j, v_den)
+    if amounts:
+        total = round_ratio(value_num, value_den)[:, 0]
+        base = np.broadcast_to(round_ratio(v, v_den), (n, k)).copy()
+        rate = round_ratio(imul(filled, FACTOR_SCALE), safe_w)
+        result = round_ratio(imul(filled, v), imul(safe_w, v_den))
+    else:
+        total = round_ratio(imul(credit[:, None], value_num), value_den)[:, 0]
+        base = np.broadcast_to(credit[:, None], (n, k)).copy()
+        rate = round_ratio(imul(filled, v, FACTOR_SCALE), imul(safe_w, v_den))
+        result = round_ratio(imul(credit[:, None], filled, v), imul(safe_w, v_den))
+    result = np.asarray(result, dtype=np.int64)
+    result[rows, j] += total - result.sum(axis=1)
+    used = np.asarray(filled > 0, dtype=bool)
+    used[:, 0] = True
+    return TierEvaluation(total, base, np.asarray(rate, dtype=np.int64), result, used)
 
 
 def attainment_units(credit: np.ndarray, quota: np.ndarray) -> np.ndarray:

@@ -166,11 +166,12 @@ def test_percent_strings_anywhere_a_rate_is_given() -> None:
     assert usd(res.credit_lines["spif_cents"].sum()) == Decimal("250.00")
 
 
-def test_bare_interpolated_is_refused_as_ambiguous() -> None:
-    with pytest.raises(
-        InputDataError, match="'interpolated' is ambiguous: write 'interpolated_rate'"
-    ):
-        make_plan([commission_measure([{"from": 0, "rate": 0.1}], method="interpolated")])
+@pytest.mark.parametrize("name", ["interpolated", "interpolated_rate"])
+def test_ambiguous_interpolation_names_are_refused(name: str) -> None:
+    with pytest.raises(InputDataError, match=f"'{name}' is ambiguous") as err:
+        make_plan([commission_measure([{"from": 0, "rate": 0.1}], method=name)])
+    assert "'interpolated_rate_on_total'" in str(err.value)
+    assert "'proportional_per_tier'" in str(err.value)
 
 
 def test_interpolated_rate_uses_the_exact_rate() -> None:
@@ -178,7 +179,7 @@ def test_interpolated_rate_uses_the_exact_rate() -> None:
     1/3 % = 0.013333...; $1.00 x 0.01333... = 0.01333 -> 0.01. Credit $2.00: 0.016666... x 2 =
     0.0333 -> 0.03. Credit $300,000 sits beyond the last start: 2% = 6,000.00."""
     m = commission_measure(
-        [{"from": 0, "rate": "1%"}, {"from": 3, "rate": "2%"}], method="interpolated_rate"
+        [{"from": 0, "rate": "1%"}, {"from": 3, "rate": "2%"}], method="interpolated_rate_on_total"
     )
     plan = make_plan([m])
     assert _ytd(plan, "1") == Decimal("0.01")

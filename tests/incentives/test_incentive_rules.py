@@ -48,7 +48,7 @@ def test_interpolated_rate(amount: float, expected: str) -> None:
         {"from": 100_000, "rate": 0.08},
         {"from": 200_000, "rate": 0.10},
     ]
-    plan = make_plan([commission_measure(tiers, method="interpolated_rate")])
+    plan = make_plan([commission_measure(tiers, method="interpolated_rate_on_total")])
     res = _one(plan, amount)
     assert usd(row(res, "R1", "2027-01")["commission_cents"]) == Decimal(expected)
 

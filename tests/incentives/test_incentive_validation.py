@@ -62,11 +62,11 @@ def test_measure_errors_name_the_measure_and_key() -> None:
     text = _error(plan_dict([bad]))
     assert (
         "bad.yaml: key 'measures[0] (new).payout.method' must be one of marginal, retroactive, "
-        "interpolated_rate; got 'steps'" in text
+        "interpolated_rate_on_total, proportional_per_tier; got 'steps'" in text
     )
     assert "key 'measures[0] (new).payout.tiers[0].from' must be 0" in text
     assert "key 'measures[0] (new).payout.tiers[1].from' must be greater than the previous" in text
-    assert "must use either 'rate' or 'multiplier' in every tier" in text
+    assert "must use one of 'rate', 'multiplier' or 'amount' in every tier" in text
     assert "key 'measures' weights must sum to 1; got 0.6" in text
     assert "names unknown measure 'nope'" in text
 
