@@ -70,7 +70,7 @@ def repair(
     numpy.ndarray or None
         A feasible solution, or ``None`` when no move reduces the overflow.
     """
-    m, n = cost.shape
+    n = cost.shape[1]
     sol = np.array(agent_of, dtype=np.int64)
     load = loads(usage, sol)
     jobs = np.arange(n)
@@ -123,7 +123,7 @@ def best_swap(
     u_at = usage[sol, :]
     delta = c_at + c_at.T - c_own[:, None] - c_own[None, :]
     free = (load[sol] - u_own)[:, None]
-    fits = (free + u_at <= capacity[sol][:, None] + EPS) & (free.T + u_at.T <= capacity[sol] + EPS)
+    fits = (free + u_at <= capacity[sol][:, None] + EPS) & (capacity[sol] + EPS >= free.T + u_at.T)
     fits &= sol[:, None] != sol[None, :]
     delta = np.where(fits, delta, np.inf)
     k = int(np.argmin(delta))
@@ -141,7 +141,7 @@ def eject_chain(
     (float, tuple)
         Saving and ``(j, i, k, h)``; saving <= 0 when no chain helps.
     """
-    m, n = cost.shape
+    n = cost.shape[1]
     jobs = np.arange(n)
     c_own = cost[sol, jobs]
     best = (0.0, (-1, -1, -1, -1))
@@ -360,7 +360,7 @@ def _best_penalised_move(
     )
     aspire_w = feas_w & (cur_obj + d_cost_w < best_obj - EPS)
     # j2 may not go to the agent of j1, nor j1 to the agent of j2, while tabu.
-    allowed_w = ((tabu[sol[r], :] <= it) & (tabu[:, r][sol, :].T <= it)) | aspire_w
+    allowed_w = ((tabu[sol[r], :] <= it) & (it >= tabu[:, r][sol, :].T)) | aspire_w
     d_w = np.where(allowed_w, d_w, np.inf)
     kw = int(np.argmin(d_w))
     best_w = float(d_w.flat[kw])

@@ -139,8 +139,8 @@ def solve_gap(
     time_limit: float = 60.0,
     seed: int = 0,
     quick_share: float = 0.1,
-    tabu_share: float = 0.3,
-    search_share: float = 0.2,
+    tabu_share: float = 0.2,
+    search_share: float = 0.4,
     threads: int | None = 1,
 ) -> GapSolution:
     """Solve a generalized assignment problem with heuristics and HiGHS in one budget.
@@ -217,10 +217,7 @@ def solve_gap(
 
 
 def _finish(sign, status, obj, bound, best, lp_bound, heur, lp, t0, notes=()) -> GapSolution:
-    if best is not None:
-        gap = relative_gap(obj, bound)
-    else:
-        gap = math.inf
+    gap = relative_gap(obj, bound) if best is not None else math.inf
     return GapSolution(
         status=status,
         objective=sign * obj,
@@ -239,7 +236,7 @@ def _lagrangian_heuristic(
     st: _State, lam: np.ndarray, x_lp: np.ndarray, rng: np.random.Generator, tries: int = 8
 ) -> None:
     """Lagrangian choices at the LP prices (and perturbed ones), repaired and descended."""
-    m, n = st.cost.shape
+    m = st.cost.shape[0]
     starts = [np.argmax(x_lp, axis=0), lagrangian_choice(st.cost, st.usage, lam)]
     for _ in range(tries):
         noise = lam * rng.uniform(0.8, 1.2, size=m)
@@ -321,7 +318,7 @@ def _reduced_mip(st: _State, time_limit: float, threads: int | None) -> float:
 def _neighbourhoods(st: _State, rng: np.random.Generator, until: float, threads: int | None) -> int:
     """Free the jobs of a few agents at a time and re-solve them exactly; returns the count."""
     m, n = st.cost.shape
-    size = min(n, 60)  # target jobs per neighbourhood, adapted to how fast HiGHS closes it
+    size = min(n, 30)  # target jobs per neighbourhood, adapted to how fast HiGHS closes it
     count = 0
     while time.perf_counter() < until - 0.3 and st.best is not None:
         sol = st.best
