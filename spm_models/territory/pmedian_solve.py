@@ -4,7 +4,8 @@
 :func:`~spm_models.territory.pmedian.build_pmedian` (``x`` point-site assignment, ``open``
 site, capacity, ``x <= open``, exactly ``p`` open):
 
-1. the LP relaxation: a lower bound, and reduced costs;
+1. the LP relaxation: a lower bound, and reduced costs; then a short plain HiGHS solve,
+   which closes small instances at once;
 2. a location-allocation heuristic: open the ``p`` sites the LP opens most, assign points
    to them as a generalized assignment problem (:func:`~spm_models.territory.gap_solve.solve_gap`),
    move each centre to the best site of its own cluster and re-assign, while it improves;
@@ -35,7 +36,8 @@ def solve_pmedian_exact(
     time_limit: float | None = 60.0,
     mip_gap: float = 1e-6,
     threads: int | None = 1,
-    heuristic_share: float = 0.6,
+    quick_share: float = 0.1,
+    heuristic_share: float = 0.5,
 ) -> SolveOutcome:
     """Solve a capacitated p-median model to proven optimality where time allows.
 
@@ -49,6 +51,8 @@ def solve_pmedian_exact(
         Relative gap at which HiGHS may stop.
     threads : int, optional
         HiGHS threads.
+    quick_share : float
+        Share of the budget for a first plain HiGHS solve (small instances close there).
     heuristic_share : float
         Largest share of the budget the heuristic may use.
 
@@ -63,10 +67,18 @@ def solve_pmedian_exact(
     lp = solve_linear(linear, relax=True, threads=threads)
     if lp.status != SolveStatus.OPTIMAL:
         return solve_linear(linear, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
-    heur_until = t0 + heuristic_share * budget
+    # Small instances close in a short plain solve; keep its answer when it proves.
+    quick = solve_linear(
+        linear, time_limit=max(quick_share * budget, 0.5), mip_gap=mip_gap, threads=threads
+    )
+    if quick.status == SolveStatus.OPTIMAL:
+        return quick
+    heur_until = time.perf_counter() + heuristic_share * budget
     x0 = location_allocation(model, lp.x, until=heur_until)
     if x0 is not None and linear.max_violation(x0) > 1e-6:
         x0 = None
+    if quick.x is not None and (x0 is None or quick.objective < linear.evaluate(x0)):
+        x0 = quick.x
     ub = linear.evaluate(x0) if x0 is not None else math.inf
     rc = lp.col_dual
     slack = ub - lp.objective
