@@ -242,9 +242,17 @@ def align_territories(
 
     t0 = time.perf_counter()
     inputs = prepare_alignment(accounts, reps, spec, **options)
+    pricing = (
+        check_pruning
+        and inputs.spec.k_nearest is not None
+        and inputs.spec.k_nearest < len(inputs.reps)
+    )
     for round_ in range(reprice + 1):
         model = build_alignment(inputs)
         budget = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 1.0)
+        if budget is not None and pricing and round_ < reprice:
+            # Leave time to re-solve with the pairs the pricing adds.
+            budget = max(budget / 2, 1.0)
         outcome = solve_assignment(
             model,
             method=method,
@@ -278,22 +286,38 @@ def align_territories(
             break
         if time_limit is not None and time.perf_counter() - t0 > 0.8 * time_limit:
             break
-        acc_ids = inputs.accounts["account_id"].to_numpy()
-        rep_ids = inputs.reps["rep_id"].to_numpy()
         ai = np.concatenate([pruning.negative[0], pruning.promising[0]])
         ri = np.concatenate([pruning.negative[1], pruning.promising[1]])
         if ai.size == 0:
             break
-        added = tuple(dict.fromkeys(zip(acc_ids[ai], rep_ids[ri], strict=True)))
-        inputs = prepare_alignment(
-            inputs.accounts,
-            inputs.reps,
-            replace(inputs.spec, extra_pairs=inputs.spec.extra_pairs + added),
-        )
+        # The answer so far stays feasible with more pairs: it starts the next solve, so
+        # a round of pricing never makes the alignment worse.
+        start = _as_start(inputs, model, outcome.x)
+        inputs = _with_pairs(inputs, ai, ri)
     if pruning is not None:
         outcome = _all_pairs_outcome(outcome, pruning, model.linear.integral_objective)
     return extract_alignment(
         inputs, model, outcome, runtime_s=time.perf_counter() - t0, pruning=pruning
+    )
+
+
+def _with_pairs(inputs: AlignmentInputs, ai: np.ndarray, ri: np.ndarray) -> AlignmentInputs:
+    """Inputs with the account-rep pairs at positions ``(ai, ri)`` added as candidates."""
+    acc_ids = inputs.accounts["account_id"].to_numpy()
+    rep_ids = inputs.reps["rep_id"].to_numpy()
+    added = tuple(dict.fromkeys(zip(acc_ids[ai], rep_ids[ri], strict=True)))
+    return prepare_alignment(
+        inputs.accounts,
+        inputs.reps,
+        replace(inputs.spec, extra_pairs=inputs.spec.extra_pairs + added),
+    )
+
+
+def _as_start(inputs: AlignmentInputs, model: AssignmentModel, x: np.ndarray) -> pd.Series:
+    """Rep id per account id of a solution vector (a warm start for a related solve)."""
+    reps = model.arc_agent[model.choice_from_x(x)]
+    return pd.Series(
+        inputs.reps["rep_id"].to_numpy()[reps], index=inputs.accounts["account_id"].to_numpy()
     )
 
 
