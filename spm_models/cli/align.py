@@ -107,8 +107,11 @@ def register(subparsers) -> None:
     p.add_argument(
         "--reprice",
         type=int,
-        default=0,
-        help="rounds adding pruned pairs that price out negative (default 0)",
+        default=3,
+        help=(
+            "rounds of column generation over account-rep pairs until the gap over all "
+            "pairs closes (default 3; 0: solve the candidate pairs once)"
+        ),
     )
     p.add_argument(
         "--time-limit", type=float, default=60.0, help="seconds (default 60; per part when split)"

@@ -24,9 +24,11 @@ from spm_models.territory.gap_instances import (
     GapInstance,
     PmedcapInstance,
     gap_model,
+    read_cpmp_file,
     read_gap_file,
     read_pmedcap_file,
 )
+from spm_models.territory.gap_solve import GapSolution, solve_gap
 from spm_models.territory.heuristics import solve_assignment
 from spm_models.territory.inputs import AlignmentInputs, AlignmentSpec, prepare_alignment
 from spm_models.territory.metrics import alignment_metric_names, summary_metrics
@@ -44,6 +46,7 @@ from spm_models.territory.pmedian import (
     pmedcap_model,
     solve_pmedian,
 )
+from spm_models.territory.pmedian_solve import solve_pmedian_exact
 from spm_models.territory.solve import SolveOutcome, SolveStatus, solve_linear
 
 __all__ = [
@@ -54,6 +57,7 @@ __all__ = [
     "CentreResult",
     "Diagnosis",
     "GapInstance",
+    "GapSolution",
     "LinearModel",
     "NationalAlignment",
     "PmedcapInstance",
@@ -74,11 +78,14 @@ __all__ = [
     "gap_model",
     "pmedcap_model",
     "prepare_alignment",
+    "read_cpmp_file",
     "read_gap_file",
     "read_pmedcap_file",
     "solve_assignment",
+    "solve_gap",
     "solve_linear",
     "solve_pmedian",
+    "solve_pmedian_exact",
     "summary_metrics",
     "tradeoff_frontier",
 ]

@@ -19,7 +19,14 @@ from spm_models.territory.metrics import (
     territory_table,
 )
 from spm_models.territory.model import AssignmentModel, build_alignment
-from spm_models.territory.solve import SolveOutcome, SolveStatus, solve_linear
+from spm_models.territory.solve import (
+    PROVEN_GAP,
+    SolveOutcome,
+    SolveStatus,
+    classify,
+    relative_gap,
+    solve_linear,
+)
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,7 @@ def align_territories(
     check_pruning: bool = True,
     diagnose: bool = True,
     threads: int | None = None,
-    reprice: int = 0,
+    reprice: int = 3,
     start: pd.Series | None = None,
     **options,
 ) -> AlignmentResult:
@@ -209,9 +216,11 @@ def align_territories(
     threads : int, optional
         Solver threads.
     reprice : int
-        Rounds of column generation: when the pruning check finds pruned pairs that price
-        out negative, add them to the candidates and solve again (within the time limit),
-        so that the bound comes to hold for every pair.
+        Rounds of column generation over account-rep pairs: while the gap over all pairs
+        is above ``mip_gap``, add the pruned pairs that price out negative at the LP duals
+        (and those cheap enough to be in a better alignment) to the candidates and solve
+        again, within the time limit. The reported bound and gap always hold for every
+        pair (see :meth:`~spm_models.territory.diagnose.PruningCheck.mip_bound_all_pairs`).
     start : pandas.Series, optional
         A warm start: rep id per account id (e.g. a related solve's ``new_rep_id``). When it
         is feasible for this request it is the first incumbent, so the answer is never worse.
@@ -233,9 +242,17 @@ def align_territories(
 
     t0 = time.perf_counter()
     inputs = prepare_alignment(accounts, reps, spec, **options)
+    pricing = (
+        check_pruning
+        and inputs.spec.k_nearest is not None
+        and inputs.spec.k_nearest < len(inputs.reps)
+    )
     for round_ in range(reprice + 1):
         model = build_alignment(inputs)
         budget = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 1.0)
+        if budget is not None and pricing and round_ < reprice:
+            # Leave time to re-solve with the pairs the pricing adds.
+            budget = max(budget / 2, 1.0)
         outcome = solve_assignment(
             model,
             method=method,
@@ -263,20 +280,57 @@ def align_territories(
                 lp = solve_linear(model.linear, relax=True, threads=threads)
                 duals = lp.row_dual
             if duals is not None:
-                pruning = _check(inputs, model, duals)
-        if pruning is None or pruning.ok or round_ == reprice:
+                cutoff = outcome.objective - outcome.bound
+                pruning = _check(inputs, model, duals, cutoff=max(cutoff, 0.0))
+        if pruning is None or round_ == reprice or _closed(outcome, pruning, mip_gap):
             break
         if time_limit is not None and time.perf_counter() - t0 > 0.8 * time_limit:
             break
-        acc_ids = inputs.accounts["account_id"].to_numpy()
-        rep_ids = inputs.reps["rep_id"].to_numpy()
-        ai, ri = pruning.negative
-        added = tuple(zip(acc_ids[ai], rep_ids[ri], strict=True))
-        inputs = prepare_alignment(
-            inputs.accounts,
-            inputs.reps,
-            replace(inputs.spec, extra_pairs=inputs.spec.extra_pairs + added),
-        )
+        ai = np.concatenate([pruning.negative[0], pruning.promising[0]])
+        ri = np.concatenate([pruning.negative[1], pruning.promising[1]])
+        if ai.size == 0:
+            break
+        # The answer so far stays feasible with more pairs: it starts the next solve, so
+        # a round of pricing never makes the alignment worse.
+        start = _as_start(inputs, model, outcome.x)
+        inputs = _with_pairs(inputs, ai, ri)
+    if pruning is not None:
+        outcome = _all_pairs_outcome(outcome, pruning, model.linear.integral_objective)
     return extract_alignment(
         inputs, model, outcome, runtime_s=time.perf_counter() - t0, pruning=pruning
     )
+
+
+def _with_pairs(inputs: AlignmentInputs, ai: np.ndarray, ri: np.ndarray) -> AlignmentInputs:
+    """Inputs with the account-rep pairs at positions ``(ai, ri)`` added as candidates."""
+    acc_ids = inputs.accounts["account_id"].to_numpy()
+    rep_ids = inputs.reps["rep_id"].to_numpy()
+    added = tuple(dict.fromkeys(zip(acc_ids[ai], rep_ids[ri], strict=True)))
+    return prepare_alignment(
+        inputs.accounts,
+        inputs.reps,
+        replace(inputs.spec, extra_pairs=inputs.spec.extra_pairs + added),
+    )
+
+
+def _as_start(inputs: AlignmentInputs, model: AssignmentModel, x: np.ndarray) -> pd.Series:
+    """Rep id per account id of a solution vector (a warm start for a related solve)."""
+    reps = model.arc_agent[model.choice_from_x(x)]
+    return pd.Series(
+        inputs.reps["rep_id"].to_numpy()[reps], index=inputs.accounts["account_id"].to_numpy()
+    )
+
+
+def _closed(outcome: SolveOutcome, pruning, mip_gap: float) -> bool:
+    """Whether the gap over every account-rep pair is within ``mip_gap``."""
+    bound = pruning.mip_bound_all_pairs(outcome.bound)
+    return relative_gap(outcome.objective, bound) <= max(mip_gap, PROVEN_GAP)
+
+
+def _all_pairs_outcome(outcome: SolveOutcome, pruning, integral: bool) -> SolveOutcome:
+    """The outcome with its bound, gap and status over every account-rep pair."""
+    if not outcome.status.is_ok:
+        return outcome
+    bound = pruning.mip_bound_all_pairs(outcome.bound)
+    status, bound, gap = classify(outcome.objective, bound, integral, outcome.x is not None)
+    return replace(outcome, status=status, bound=bound, gap=gap)

@@ -436,6 +436,12 @@ class PruningCheck:
         Plain-language verdict.
     negative : tuple of numpy.ndarray
         Account and rep positions of every negatively priced pair.
+    min_pruned_excess : float
+        Smallest excess of a pruned pair's priced cost over its account's cheapest priced
+        pair (``inf`` when nothing is pruned); see :meth:`mip_bound_all_pairs`.
+    promising : tuple of numpy.ndarray
+        Account and rep positions of pruned pairs whose excess is below the ``cutoff``
+        given to :func:`check_pruning` (pairs that could be in a better solution).
     """
 
     ok: bool
@@ -448,6 +454,20 @@ class PruningCheck:
     negative: tuple[np.ndarray, np.ndarray] = field(
         default_factory=lambda: (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     )
+    min_pruned_excess: float = 0.0
+    promising: tuple[np.ndarray, np.ndarray] = field(
+        default_factory=lambda: (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    )
+
+    def mip_bound_all_pairs(self, candidate_bound: float) -> float:
+        """A bound over every pair from the bound of a solve over the candidate pairs.
+
+        An integer alignment that uses no pruned pair is bounded by ``candidate_bound``; one
+        that uses a pruned pair ``(a, r)`` costs at least the all-pairs Lagrangian bound plus
+        that pair's excess over account ``a``'s cheapest priced pair, so at least
+        ``bound_all_pairs + min_pruned_excess``.
+        """
+        return min(candidate_bound, self.bound_all_pairs + self.min_pruned_excess)
 
 
 def check_pruning(
@@ -457,6 +477,8 @@ def check_pruning(
     *,
     chunk: int = 4000,
     tol: float = 1e-7,
+    cutoff: float | None = None,
+    max_promising: int = 50_000,
 ) -> PruningCheck:
     """Price every pruned account-rep pair with the LP duals of the pruned model.
 
@@ -473,6 +495,11 @@ def check_pruning(
         Accounts priced at a time.
     tol : float
         Relative tolerance on a negative reduced cost.
+    cutoff : float, optional
+        Report (in ``promising``) pruned pairs whose excess over their account's cheapest
+        priced pair is below this, e.g. the incumbent's gap to the all-pairs bound.
+    max_promising : int
+        Most promising pairs reported (the smallest excesses).
 
     Returns
     -------
@@ -501,6 +528,10 @@ def check_pruning(
         acc_pos = {a: i for i, a in enumerate(acc["account_id"])}
         forbidden_keys = np.array(sorted(acc_pos[a] * r + agent_pos[b] for a, b in spec.forbidden))
     lagr = 0.0
+    min_excess = math.inf
+    prom_items: list[np.ndarray] = []
+    prom_agents: list[np.ndarray] = []
+    prom_excess: list[np.ndarray] = []
     negatives: list[tuple[int, int, float]] = []
     neg_items: list[np.ndarray] = []
     neg_agents: list[np.ndarray] = []
@@ -532,9 +563,18 @@ def check_pruning(
             allowed[has_f] = False
             allowed[np.flatnonzero(has_f), fa[has_f]] = True
         red_masked = np.where(allowed, red, np.inf)
-        lagr += float(np.min(red_masked, axis=1).sum())
+        row_min = np.min(red_masked, axis=1)
+        lagr += float(row_min.sum())
         keys = rows[:, None] * r + np.arange(r)[None, :]
         pruned = ~np.isin(keys, in_model) & allowed
+        excess = red - row_min[:, None]
+        if pruned.any():
+            min_excess = min(min_excess, float(excess[pruned].min()))
+            if cutoff is not None:
+                pi, pj = np.nonzero(pruned & (excess < cutoff))
+                prom_items.append(s + pi)
+                prom_agents.append(pj)
+                prom_excess.append(excess[pi, pj])
         d = red - u[s:e, None]
         neg = pruned & (d < -tol * scale)
         if neg.any():
@@ -589,8 +629,21 @@ def check_pruning(
         if neg_items
         else (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     )
+    promising = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    if prom_items:
+        order = np.argsort(np.concatenate(prom_excess), kind="stable")[:max_promising]
+        promising = (np.concatenate(prom_items)[order], np.concatenate(prom_agents)[order])
     return PruningCheck(
-        n_neg == 0, n_neg, bound_pruned, bound_all, suggested, examples, message, negative
+        n_neg == 0,
+        n_neg,
+        bound_pruned,
+        bound_all,
+        suggested,
+        examples,
+        message,
+        negative,
+        max(min_excess, 0.0),
+        promising,
     )
 
 

@@ -6,7 +6,10 @@
   resource use stays within its capacity. It is the territory model with one capacity
   resource whose use depends on the agent, so it runs through the same model code.
 * Capacitated p-median problems in the ``pmedcap1`` layout: per problem a line ``k best``, a
-  line ``n p Q``, then ``n`` lines ``id x y demand``.
+  line ``n p Q``, then ``n`` lines ``id x y demand`` (floored Euclidean distances);
+* capacitated p-median problems in the layout of the Lorena-Senne and Stefanello sets: a
+  line ``n p``, then ``n`` lines ``x y capacity demand`` (real Euclidean distances, one
+  capacity per point as a candidate centre). :func:`read_cpmp_file` tells the two apart.
 """
 
 from __future__ import annotations
@@ -64,10 +67,12 @@ class PmedcapInstance:
         Customer coordinates and demands.
     p : int
         Number of centres to open.
-    capacity : float
-        Capacity of every centre.
+    capacity : float or numpy.ndarray
+        Capacity of every centre, or of each point as a centre.
     best_known : float or None
         The best value the file states.
+    floor_distances : bool
+        Whether distances are floored to integers (OR-Library) or kept real.
     """
 
     name: str
@@ -75,8 +80,9 @@ class PmedcapInstance:
     y: np.ndarray
     demand: np.ndarray
     p: int
-    capacity: float
+    capacity: float | np.ndarray
     best_known: float | None = None
+    floor_distances: bool = True
 
     @property
     def n(self) -> int:
@@ -84,10 +90,11 @@ class PmedcapInstance:
         return len(self.x)
 
     def distances(self) -> np.ndarray:
-        """Floored Euclidean distance matrix (customers x candidate centres)."""
+        """Euclidean distance matrix (customers x candidate centres), floored if so stated."""
         dx = self.x[:, None] - self.x[None, :]
         dy = self.y[:, None] - self.y[None, :]
-        return np.floor(np.sqrt(dx * dx + dy * dy))
+        dist = np.sqrt(dx * dx + dy * dy)
+        return np.floor(dist) if self.floor_distances else dist
 
 
 def _numbers(path: Path) -> list[float]:
@@ -245,3 +252,118 @@ def _pmedcap_fits(nums: list[float], pos: int) -> bool:
             return False
         pos += 5 + 4 * n
     return pos == len(nums)
+
+
+def read_cpmp_file(path: str | Path) -> list[PmedcapInstance]:
+    """Read a capacitated p-median file in either common layout (told apart by its shape).
+
+    A file whose first line holds two numbers and whose second holds four (``n p``, then
+    ``x y capacity demand``) is read by :func:`read_lorena_senne_file`; anything else by
+    :func:`read_pmedcap_file` (whose first lines are ``k best`` and ``n p Q``).
+    """
+    path = Path(path)
+    lines = _data_lines(path)
+    shape = [len(line.split()) for _, line in lines[:2]]
+    if shape == [2, 4]:
+        return [read_lorena_senne_file(path)]
+    return read_pmedcap_file(path)
+
+
+def _data_lines(path: Path) -> list[tuple[int, str]]:
+    """Non-blank lines of a file with their 1-based line numbers."""
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise InputDataError(f"cannot read the file: {exc}", source=str(path)) from exc
+    return [(k, line) for k, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def read_lorena_senne_file(path: str | Path) -> PmedcapInstance:
+    """Read one capacitated p-median problem: ``n p``, then ``n`` lines ``x y capacity demand``.
+
+    Distances are real (not floored) Euclidean distances between the points; every point is
+    a candidate centre with its own capacity.
+
+    Raises
+    ------
+    InputDataError
+        Naming the file, line, field and value of the first problem found.
+    """
+    path = Path(path)
+    lines = _data_lines(path)
+    if not lines:
+        raise InputDataError([Problem(path.name, "the file is empty")])
+    first_no, first = lines[0]
+    head = first.split()
+    if len(head) != 2:
+        raise InputDataError(
+            [Problem(path.name, f"line {first_no}: expected 'n p'; got {first.strip()!r}")]
+        )
+    n = _integer(path, first_no, "n", head[0])
+    p = _integer(path, first_no, "p", head[1])
+    if n < 1 or not 1 <= p <= n:
+        raise InputDataError(
+            [Problem(path.name, f"line {first_no}: p must be in 1..n (n={n}); got p={p}")]
+        )
+    body = lines[1:]
+    if len(body) != n:
+        raise InputDataError(
+            [
+                Problem(
+                    path.name, f"expected {n} point lines after line {first_no}; found {len(body)}"
+                )
+            ]
+        )
+    rows = np.empty((n, 4))
+    fields = ("x", "y", "capacity", "demand")
+    for r, (no, line) in enumerate(body):
+        parts = line.split()
+        if len(parts) != 4:
+            raise InputDataError(
+                [
+                    Problem(
+                        path.name,
+                        f"line {no}: expected 4 numbers 'x y capacity demand'; got "
+                        f"{len(parts)} ({line.strip()!r})",
+                    )
+                ]
+            )
+        for c, (name, tok) in enumerate(zip(fields, parts, strict=True)):
+            rows[r, c] = _number(path, no, name, tok)
+            if name in ("capacity", "demand") and rows[r, c] < 0:
+                raise InputDataError(
+                    [Problem(path.name, f"line {no}: {name} must be >= 0; got {tok!r}")]
+                )
+    return PmedcapInstance(
+        name=path.stem,
+        x=rows[:, 0],
+        y=rows[:, 1],
+        demand=rows[:, 3],
+        p=p,
+        capacity=rows[:, 2],
+        best_known=None,
+        floor_distances=False,
+    )
+
+
+def _number(path: Path, line: int, field: str, token: str) -> float:
+    try:
+        value = float(token)
+    except ValueError:
+        raise InputDataError(
+            [Problem(path.name, f"line {line}: {field} must be a number; got {token!r}")]
+        ) from None
+    if not np.isfinite(value):
+        raise InputDataError(
+            [Problem(path.name, f"line {line}: {field} must be finite; got {token!r}")]
+        )
+    return value
+
+
+def _integer(path: Path, line: int, field: str, token: str) -> int:
+    value = _number(path, line, field, token)
+    if value != int(value):
+        raise InputDataError(
+            [Problem(path.name, f"line {line}: {field} must be a whole number; got {token!r}")]
+        )
+    return int(value)

@@ -31,7 +31,7 @@ def build_pmedian(
     cost: np.ndarray,
     demand: np.ndarray,
     p: int,
-    capacity: float,
+    capacity: float | np.ndarray,
     *,
     point_ids: list[str] | None = None,
     site_ids: list[str] | None = None,
@@ -47,8 +47,8 @@ def build_pmedian(
         Demand of each point.
     p : int
         Number of sites to open.
-    capacity : float
-        Capacity of each open site.
+    capacity : float or numpy.ndarray
+        Capacity of each open site (one number for all, or one per site).
     point_ids, site_ids : list of str, optional
         Identifiers used in names.
     integral_objective : bool
@@ -85,7 +85,8 @@ def build_pmedian(
     k = len(ii)
     # Capacity rows: demand x - capacity * open <= 0.
     dem = sparse.csr_matrix((np.asarray(demand, float)[ii], (jj, np.arange(k))), shape=(m, k))
-    cap_rows = sparse.hstack([dem, -capacity * sparse.identity(m, format="csr")], format="csr")
+    site_cap = np.broadcast_to(np.asarray(capacity, dtype=float), (m,)).copy()
+    cap_rows = sparse.hstack([dem, sparse.diags(-site_cap, format="csr")], format="csr")
     link = sparse.hstack(
         [
             sparse.identity(k, format="csr"),
@@ -117,17 +118,17 @@ def build_pmedian(
         col_names=(*lin.col_names[:k], *(f"open_{s}" for s in site_ids)),
         integral_objective=integral_objective,
     )
-    return replace(base, linear=linear, extra={"p": p, "capacity": capacity})
+    return replace(base, linear=linear, extra={"p": p, "capacity": site_cap})
 
 
 def pmedcap_model(instance: PmedcapInstance) -> AssignmentModel:
-    """Model of an OR-Library capacitated p-median instance (floored Euclidean distance)."""
+    """Model of a capacitated p-median instance (its own distance rule and capacities)."""
     return build_pmedian(
         instance.distances(),
         instance.demand,
         instance.p,
         instance.capacity,
-        integral_objective=True,
+        integral_objective=instance.floor_distances,
     )
 
 

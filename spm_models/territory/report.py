@@ -152,7 +152,7 @@ def solve_or_relax(
     travel: bool = True,
     time_limit: float | None = 60.0,
     mip_gap: float = 0.005,
-    reprice: int = 0,
+    reprice: int = 3,
     **options,
 ) -> SolvedAlignment:
     """Solve the alignment as asked; if impossible, apply the diagnosed relaxation and re-solve.

@@ -6,6 +6,7 @@ import pytest
 
 from spm_models.errors import InfeasibleModelError, InputDataError
 from spm_models.territory import (
+    SolveStatus,
     align_territories,
     build_alignment,
     check_pruning,
@@ -121,7 +122,7 @@ def test_pruning_check_flags_a_better_pair() -> None:
         [0.0, 0.45, 0.2, 1.0], [0.0, 1.0], current=[None, None, "R2", None]
     )
     opts = {"balance": "accounts", "tolerance": 0.0, "weight": "none", "rep_reach": None}
-    pruned = align_territories(accounts, reps, **opts, k_nearest=1)
+    pruned = align_territories(accounts, reps, **opts, k_nearest=1, reprice=0)
     assert pruned.objective == pytest.approx(km(0.45 + 0.8))
     check = pruned.pruning
     assert not check.ok and check.negative_pairs >= 1
@@ -133,6 +134,14 @@ def test_pruning_check_flags_a_better_pair() -> None:
     # The bound over every pair is valid for the unpruned optimum.
     assert check.bound_all_pairs <= full.objective + 1e-6
     assert pruned.summary_json()["pruning_ok"] is False
+    # The headline bound and gap hold for every pair, so the single solve is not proven.
+    assert pruned.bound <= full.objective + 1e-6
+    assert pruned.status == SolveStatus.FEASIBLE and pruned.gap > 0.1
+    # By default the negatively priced pairs are added and the model re-solved (column
+    # generation over pairs) until the gap over every pair closes.
+    priced = align_territories(accounts, reps, **opts, k_nearest=1)
+    assert priced.objective == pytest.approx(full.objective)
+    assert priced.status == SolveStatus.OPTIMAL and priced.gap <= 1e-4
 
 
 def test_pruning_check_passes_when_nothing_is_lost() -> None:
