@@ -210,3 +210,32 @@ def _unit_edges(units: pd.DataFrame, pos: dict[str, int], split: set[str]) -> np
             found = [(a, b)]
         pairs.update((min(a, b), max(a, b)) for a, b in found)
     return np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+
+
+def locate_units(geo: UnitGeography, lon, lat) -> np.ndarray:
+    """Position in ``geo.units`` of the unit holding each point (-1: outside the area).
+
+    A point in a county split into ZIP cells goes to the nearest cell of that county.
+    """
+    import shapely
+
+    from spm_models.geography.shapes import counties_at
+
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    ids = county_shapes()["unit_id"].to_numpy()
+    pos = counties_at(lon, lat)
+    units = geo.units
+    out = np.full(len(lon), -1, dtype=np.int64)
+    by_county: dict[str, np.ndarray] = {
+        c: np.flatnonzero(units["county"].to_numpy() == c) for c in set(ids[pos[pos >= 0]])
+    }
+    geoms = units["geometry"].to_numpy()
+    for k in np.flatnonzero(pos >= 0):
+        cells = by_county[ids[pos[k]]]
+        if cells.size == 1:
+            out[k] = cells[0]
+        elif cells.size > 1:
+            pt = shapely.points(lon[k], lat[k])
+            out[k] = cells[int(np.argmin(shapely.distance(geoms[cells], pt)))]
+    return out
