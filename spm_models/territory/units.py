@@ -21,7 +21,13 @@ from scipy import sparse
 from spm_models.errors import InfeasibleModelError, param_error
 from spm_models.geography.units import UnitGeography
 from spm_models.territory.alignment import AlignmentResult
-from spm_models.territory.contiguity import Island, find_islands, territory_components
+from spm_models.territory.contiguity import (
+    Island,
+    find_islands,
+    rebalance,
+    repair_contiguity,
+    territory_components,
+)
 from spm_models.territory.heuristics import solve_assignment
 from spm_models.territory.inputs import AlignmentSpec, prepare_alignment
 from spm_models.territory.metrics import (
@@ -183,11 +189,17 @@ def solve_contiguous(
 ) -> tuple[SolveOutcome, int, int]:
     """Solve, then cut off islands and solve again until contiguous (or out of time).
 
+    After each round with islands, a repair (islands join an adjacent territory, then
+    boundary units move until the loads are back in band) gives a contiguous alignment;
+    when it meets every constraint it is the incumbent and the next round's start. When
+    time runs out the best contiguous incumbent is returned with the best bound found,
+    which bounds the contiguous model (every round solves a relaxation of it).
+
     Returns
     -------
     (SolveOutcome, int, int)
-        The last outcome (``no_solution`` when time ran out before a contiguous alignment
-        was found), the number of solves and the number of cuts.
+        The outcome (``no_solution`` when no contiguous alignment was found in time), the
+        number of solves and the number of cuts.
     """
     geo = inputs.geography
     exempt = geo.units["exempt"].to_numpy(dtype=bool)
@@ -200,11 +212,13 @@ def solve_contiguous(
     rounds = cuts = 0
     gap = max(mip_gap, SEARCH_GAP) if contiguous else mip_gap
     outcome: SolveOutcome | None = None
+    best: tuple[float, np.ndarray] | None = None
+    bound = -math.inf
     start = None
     while True:
         left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
-        if left is not None and left <= 0.5:
-            return _out_of_time(outcome, t0), rounds, cuts
+        if left is not None and left <= 1.0:
+            return _best_found(outcome, best, bound, t0, rounds, cuts), rounds, cuts
         outcome = solve_assignment(
             replace(model, linear=linear), solver=solver, time_limit=left, mip_gap=gap,
             threads=threads, start=start,
@@ -212,9 +226,9 @@ def solve_contiguous(
         rounds += 1
         if not contiguous or not outcome.status.is_ok:
             break
-        islands = find_islands(
-            _unit_rep(model, outcome.x), geo.edges, exempt, neighbours, inputs.home_unit, load
-        )
+        bound = max(bound, outcome.bound)
+        unit_rep = _unit_rep(model, outcome.x)
+        islands = find_islands(unit_rep, geo.edges, exempt, neighbours, inputs.home_unit, load)
         if not islands:
             if gap <= mip_gap or outcome.gap <= mip_gap:
                 break
@@ -224,13 +238,72 @@ def solve_contiguous(
         mat, names = contiguity_rows(model, islands, rep_ids, unit_ids)
         linear = _with_rows(linear, mat, names)
         cuts += len(names)
-        start = None
+        repaired = _repair(inputs, model, unit_rep, islands, neighbours, exempt)
+        if repaired is not None and (best is None or repaired[0] < best[0]):
+            best = repaired
+        start = None if best is None else best[1]
     runtime = time.perf_counter() - t0
     outcome = SolveOutcome(
         outcome.status, outcome.objective, outcome.bound, outcome.gap, outcome.x,
         outcome.solver, runtime, detail=f"{outcome.detail}; {rounds} solve(s), {cuts} cut(s)",
     )  # fmt: skip
     return outcome, rounds, cuts
+
+
+def _repair(
+    inputs: UnitInputs,
+    model: AssignmentModel,
+    unit_rep: np.ndarray,
+    islands: list[Island],
+    neighbours: list[np.ndarray],
+    exempt: np.ndarray,
+) -> tuple[float, np.ndarray] | None:
+    """A contiguous alignment near ``unit_rep`` that meets every row, with its objective."""
+    unit = model.arc_item.tolist()
+    rep = model.arc_agent.tolist()
+    cost = dict(zip(zip(unit, rep, strict=True), model.arc_cost.tolist(), strict=True))
+    moved = dict(zip(zip(unit, rep, strict=True), inputs.arc_moved.tolist(), strict=True))
+    spec = inputs.base.spec
+    m = spec.balance[0]
+    tol = spec.tolerance_for(m)
+    target = inputs.base.targets[m]
+    cap = math.inf if inputs.base.disruption_cap is None else inputs.base.disruption_cap
+    fixed = repair_contiguity(unit_rep, islands, neighbours, cost, exempt)
+    fixed = rebalance(
+        fixed, neighbours, inputs.unit_metrics[m], target * (1 - tol), target * (1 + tol),
+        cost, exempt, moved, cap,
+    )  # fmt: skip
+    arc_of = {k: j for j, k in enumerate(zip(unit, rep, strict=True))}
+    choice = [arc_of.get((u, int(r)), -1) for u, r in enumerate(fixed)]
+    if min(choice) < 0:
+        return None
+    x = model.assignment_vector(np.array(choice, dtype=np.int64))
+    if model.linear.max_violation(x) > 1e-6:
+        return None
+    geo = inputs.geography
+    if find_islands(fixed, geo.edges, exempt, neighbours, inputs.home_unit, inputs.unit_metrics[m]):
+        return None
+    return model.linear.evaluate(x), x
+
+
+def _best_found(
+    last: SolveOutcome | None,
+    best: tuple[float, np.ndarray] | None,
+    bound: float,
+    t0: float,
+    rounds: int,
+    cuts: int,
+) -> SolveOutcome:
+    """Out of time: the best contiguous alignment found, against the best bound."""
+    solver = "" if last is None else last.solver
+    runtime = time.perf_counter() - t0
+    note = f"time limit; {rounds} solve(s), {cuts} cut(s)"
+    if best is None:
+        return _out_of_time(last, t0)
+    return SolveOutcome.proven(
+        best[0], bound, best[1], integral=False, solver=solver, runtime_s=runtime,
+        detail=f"{note}; best contiguous alignment from the repair of the last islands",
+    )  # fmt: skip
 
 
 def _out_of_time(last: SolveOutcome | None, t0: float) -> SolveOutcome:
