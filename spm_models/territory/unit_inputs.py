@@ -179,8 +179,8 @@ def prepare_units(
         Units (unit ids, county FIPS codes or county names) that stay with their current
         rep (the one holding most of their workload).
     area_weight : float, optional
-        Cost per km of a unit's centre from its rep, added for every unit (default: 1 % of
-        the mean account weight), so that empty units stay near their reps.
+        Cost per km of an empty unit's centre from its rep (default: 1 % of the mean
+        account weight), so that units without accounts stay near their reps.
     disruption : {"unit", "account"}
         What the disruption cap counts: ``"unit"``, the accounts (or potential) of units
         that leave their current rep (the one holding most of their workload);
@@ -235,7 +235,9 @@ def prepare_units(
     weight = np.ones(len(acc)) if spec.weight == "none" else acc[spec.weight].to_numpy(dtype=float)
     if area_weight is None:
         area_weight = 0.01 * float(weight.mean()) if len(weight) else 0.0
-    cost = area_weight * haversine_km(ulat[arc_unit], ulon[arc_unit], hlat[arc_rep], hlon[arc_rep])
+    cost = np.where(empty[arc_unit], area_weight, 0.0) * haversine_km(
+        ulat[arc_unit], ulon[arc_unit], hlat[arc_rep], hlon[arc_rep]
+    )
     moved = np.zeros(len(key))
     moved_n = np.zeros(len(key))
     basis = (
