@@ -669,6 +669,12 @@ def unit_map_sentence(result) -> str:
         "a colour, so a colour repeats only far apart. Dots are rep homes; hatched counties change "
         f"rep. Proposed: {len(result.units):,} counties or ZIP cells, {pieces}."
     )
+    if result.spec.max_disruption is not None:
+        text += (
+            " The disruption cap counts the accounts of counties that change rep; accounts of a "
+            "county that several reps share today move with the county, so more accounts can "
+            "change rep than the cap."
+        )
     if result.off_home:
         text += (
             f" {len(result.off_home)} territories hold no county at or next to their rep's home "
