@@ -19,3 +19,11 @@ KERNEL_NAME = "python3"
 
 #: Default solver for every optimisation model.
 DEFAULT_SOLVER = "highs"
+
+#: Per-user cache of data derived once from packaged sources (county adjacency, ...).
+CACHE_DIR = Path(
+    os.environ.get(
+        "SPM_CACHE_DIR",
+        Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "spm-workbench",
+    )
+)

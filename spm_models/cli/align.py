@@ -117,6 +117,20 @@ def register(subparsers) -> None:
         "--time-limit", type=float, default=60.0, help="seconds (default 60; per part when split)"
     )
     p.add_argument("--mip-gap", type=float, default=1e-4, help="relative gap to stop at")
+    p.add_argument(
+        "--units",
+        choices=("account", "county"),
+        default="account",
+        help="build territories of whole counties (writes DIR/units.csv too)",
+    )
+    p.add_argument("--contiguous", action="store_true", help="with --units county: no islands")
+    p.add_argument(
+        "--lock-unit",
+        action="append",
+        default=[],
+        metavar="COUNTY",
+        help="with --units county: keep a county (FIPS or 'Name, ST') with its rep; repeatable",
+    )
     p.add_argument("--solver", choices=("highs", "cbc", "pulp-highs"), default="highs")
     p.add_argument("--method", choices=("auto", "mip", "lp-fix"), default="auto")
     national = p.add_argument_group(
@@ -219,6 +233,9 @@ def run(args: argparse.Namespace) -> int:
                 time_limit=args.time_limit,
                 mip_gap=args.mip_gap,
                 reprice=args.reprice,
+                units=args.units,
+                contiguous=args.contiguous,
+                locked_units=tuple(args.lock_unit),
                 **options,
             )
     except InfeasibleModelError as exc:
@@ -241,6 +258,9 @@ def run(args: argparse.Namespace) -> int:
     result.assignment.to_csv(out / "assignment.csv", index=False)
     result.territories.to_csv(out / "territories.csv", index=False)
     result.comparison.to_csv(out / "comparison.csv", index=False)
+    unit_rows = getattr(result, "units", None)
+    if unit_rows is not None and len(unit_rows):
+        unit_rows.to_csv(out / "units.csv", index=False)
     summary = result.summary_json() if national is None else national.summary_json()
     if national is not None:
         national.parts.to_csv(out / "parts.csv", index=False)

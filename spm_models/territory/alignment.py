@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from spm_models.errors import InfeasibleModelError
+from spm_models.errors import InfeasibleModelError, param_error
 from spm_models.territory.heuristics import solve_assignment
 from spm_models.territory.inputs import AlignmentInputs, AlignmentSpec, prepare_alignment
 from spm_models.territory.metrics import (
@@ -190,6 +190,9 @@ def align_territories(
     threads: int | None = None,
     reprice: int = 3,
     start: pd.Series | None = None,
+    units: str = "account",
+    contiguous: bool = False,
+    locked_units: tuple[str, ...] = (),
     **options,
 ) -> AlignmentResult:
     """Align accounts to reps: compact, balanced, low-disruption, with a proven gap.
@@ -224,6 +227,14 @@ def align_territories(
     start : pandas.Series, optional
         A warm start: rep id per account id (e.g. a related solve's ``new_rep_id``). When it
         is feasible for this request it is the first incumbent, so the answer is never worse.
+    units : {"account", "county"}
+        ``"county"``: territories of whole counties (see
+        :func:`spm_models.territory.units.align_units`); the result is then a
+        ``UnitAlignmentResult`` with a ``units`` table.
+    contiguous : bool
+        With county units, every territory one connected piece (Alaska and Hawaii exempt).
+    locked_units : tuple of str
+        With county units, units (FIPS codes or county names) kept with their current rep.
 
     Returns
     -------
@@ -240,6 +251,17 @@ def align_territories(
     from spm_models.territory.diagnose import check_pruning as _check
     from spm_models.territory.diagnose import diagnose_infeasibility
 
+    if units != "account":
+        from spm_models.territory.units import align_units
+
+        return align_units(
+            accounts, reps, units=units, contiguous=contiguous, locked_units=locked_units,
+            spec=spec, solver=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads,
+            **options,
+        )  # fmt: skip
+    if contiguous or locked_units:
+        raise param_error("units", "align_territories", "'county' with contiguous or "
+                          "locked_units", units)  # fmt: skip
     t0 = time.perf_counter()
     inputs = prepare_alignment(accounts, reps, spec, **options)
     pricing = (

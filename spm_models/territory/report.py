@@ -654,3 +654,30 @@ def green_field_infeasible(exc: InfeasibleModelError) -> Skipped:
         f"{exc.reason.strip().rstrip('.')}; it works on clusters of accounts, and a cluster "
         "cannot be split between territories while the alignment above splits accounts freely",
     )
+
+
+def unit_map_sentence(result) -> str:
+    """What the county maps show, with the contiguity outcome in plain words."""
+    parts = result.territories["parts"]
+    pieces = (
+        "every territory is one connected piece (Alaska and Hawaii exempt)"
+        if (parts <= 1).all()
+        else f"{int((parts > 1).sum())} territories are in more than one piece"
+    )
+    text = (
+        "Each county is filled with its territory's colour; neighbouring territories never share "
+        "a colour, so a colour repeats only far apart. Dots are rep homes; hatched counties change "
+        f"rep. Proposed: {len(result.units):,} counties or ZIP cells, {pieces}."
+    )
+    if result.spec.max_disruption is not None:
+        text += (
+            " The disruption cap counts the accounts of counties that change rep; accounts of a "
+            "county that several reps share today move with the county, so more accounts can "
+            "change rep than the cap."
+        )
+    if result.off_home:
+        text += (
+            f" {len(result.off_home)} territories hold no county at or next to their rep's home "
+            f"({', '.join(result.off_home[:5])})."
+        )
+    return text
