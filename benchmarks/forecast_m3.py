@@ -12,12 +12,15 @@ reported: on a shared machine the wall clock says more about the neighbours than
 The defaults of ``auto`` were fixed on principle before this benchmark was run (see
 :class:`spm_models.forecast.AutoForecaster`); nothing here feeds back into them.
 
-Last full run (1,428 series, ``--jobs 2``, on a shared machine with a load of about 10): sMAPE
-auto 13.97, its components ETS 14.53, Theta 14.97, ARIMA 15.03, CES 13.85, seasonal naive 17.24;
-MASE auto 0.841. 411 CPU seconds for the one fit of all series (about 3.5 minutes of wall clock
-on two free cores; 1,484 s were measured next to other jobs). Auto misses the 13.6 target.
+Last full run (1,428 series, ``--jobs 2``, ``--coverage-series 0``, shared machine): sMAPE auto
+13.68, its components ETS 14.53, Theta (dynamic optimised) 13.73, ARIMA 15.03, CES 13.85,
+seasonal naive 17.24; MASE auto 0.837. 366 CPU seconds, 454 s wall for the one fit of all
+series. Auto still misses the 13.6 target; ETS fitted on the shared seasonal adjustment scores
+worse than AutoETS with its own seasonal states (see ``forecast_m3_components.py``).
+Before the Theta component became the dynamic optimised Theta model (AutoTheta's pick): auto
+13.97, Theta 14.97, 411 CPU seconds.
 With its default conformal intervals on the first 100 series, auto's 80% intervals covered
-84.7% of the 18 held-out months (375 CPU seconds).
+84.7% of the 18 held-out months (375 CPU seconds; measured with the AutoTheta member).
 
 Point forecasts are scored with interval calibration off (it refits each model at 12 origins,
 13 times the cost); ``--coverage-series N`` then runs ``auto`` with its default conformal

@@ -524,8 +524,9 @@ class AutoForecaster(BaseForecaster):
     The rule, and why:
 
     - **Combine.** The forecast is the per-period median of the components (statsforecast's
-      AutoETS, AutoTheta, AutoARIMA and AutoCES on one shared classical seasonal adjustment,
-      plus Prophet when ``include_prophet``). Picking one model per series from a few backtest
+      AutoETS, DynamicOptimizedTheta, AutoARIMA and AutoCES on one shared classical seasonal
+      adjustment, plus Prophet when ``include_prophet``: the members of Petropoulos and
+      Svetunkov's 2020 median combination, SCUM). Picking one model per series from a few backtest
       windows is noisy, while combinations of different model families are consistently
       among the most accurate methods in forecasting competitions (M3, M4); the median keeps
       one wild component from moving the forecast.
@@ -744,7 +745,7 @@ class ComponentForecaster(BaseForecaster):
     Parameters
     ----------
     component : {"ets", "theta", "arima", "ces", "drift"}
-        statsforecast's AutoETS, AutoTheta, AutoARIMA or AutoCES, or the drift method.
+        statsforecast's AutoETS, DynamicOptimizedTheta, AutoARIMA or AutoCES, or the drift method.
     **kwargs
         Shared parameters of :class:`BaseForecaster`.
     """
