@@ -404,8 +404,12 @@ def balance_sentence(figures: dict[str, object], metric: str) -> str:
     return f"Workload spread after realignment is {after}; {held}."
 
 
-def disruption_sentence(figures: dict[str, object]) -> str:
-    """How many accounts change rep, the potential they hold, and the cap."""
+def disruption_sentence(figures: dict[str, object], cap_counts: str = "accounts") -> str:
+    """How many accounts change rep, the potential they hold, and the cap.
+
+    ``cap_counts`` says what the cap is a share of: with map units it counts the accounts
+    of units that change rep, not every account that does.
+    """
     moved = format_figure("territory.accounts_moved", figures["territory.accounts_moved"])
     share = format_figure(
         "territory.accounts_moved_share", figures["territory.accounts_moved_share"]
@@ -414,7 +418,7 @@ def disruption_sentence(figures: dict[str, object]) -> str:
         "territory.potential_moved_share", figures["territory.potential_moved_share"]
     )
     cap = (
-        f"the cap is {format_value(figures['territory.max_disruption'], 'pct')} of accounts"
+        f"the cap is {format_value(figures['territory.max_disruption'], 'pct')} of {cap_counts}"
         if "territory.max_disruption" in figures
         else "there is no cap"
     )
@@ -458,10 +462,18 @@ def summary_sentences(figures: dict[str, object], solved: SolvedAlignment) -> li
     out += [
         gap_sentence(figures),
         balance_sentence(figures, metric),
-        disruption_sentence(figures),
+        disruption_sentence(figures, _cap_counts(solved)),
         travel_sentence(figures, solved.travel),
     ]
     return out
+
+
+def _cap_counts(solved: SolvedAlignment) -> str:
+    """What the disruption cap of this solve counts (see ``align_units``' ``disruption``)."""
+    by_unit = solved.options.get("units", "account") != "account"
+    if by_unit and solved.options.get("disruption", "unit") == "unit":
+        return "accounts, counted in the counties that change rep"
+    return "accounts"
 
 
 def band_sentence(result: AlignmentResult, metric: str) -> str:

@@ -181,3 +181,24 @@ def test_zip_to_county():
 
     got = zip_to_county(["10001", "60601", "2134"])
     assert got.tolist() == ["36061", "17031", "25025"]
+
+
+def test_disruption_sentence_says_what_a_unit_cap_counts() -> None:
+    from types import SimpleNamespace
+
+    from spm_models.territory.report import _cap_counts, disruption_sentence
+
+    figures = {
+        "territory.accounts_moved": 1678,
+        "territory.accounts_moved_share": 0.336,
+        "territory.potential_moved_share": 0.411,
+        "territory.max_disruption": 0.3,
+        "territory.reps_gaining": 37,
+        "territory.reps_losing": 23,
+    }
+
+    by_unit = SimpleNamespace(options={"units": "county"})
+    text = disruption_sentence(figures, _cap_counts(by_unit))
+    assert "(the cap is 30.0% of accounts, counted in the counties that change rep)" in text
+    by_account = SimpleNamespace(options={"units": "county", "disruption": "account"})
+    assert "(the cap is 30.0% of accounts)" in disruption_sentence(figures, _cap_counts(by_account))
