@@ -41,14 +41,22 @@ def base_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # --- helpers that change one table of a copied company ---------------------------------------
 
 
-def _cell(table: str, column: str, value: str, row: int = 0) -> Callable[[Path], None]:
+def _frame(table: str, edit: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[Path], None]:
+    """Change one table of a company folder, read and written back as text."""
+
     def change(folder: Path) -> None:
         path = folder / f"{table}.csv"
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        frame.loc[row, column] = value
-        frame.to_csv(path, index=False)
+        edit(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(path, index=False)
 
     return change
+
+
+def _cell(table: str, column: str, value: str, row: int = 0) -> Callable[[Path], None]:
+    def edit(frame: pd.DataFrame) -> pd.DataFrame:
+        frame.loc[row, column] = value
+        return frame
+
+    return _frame(table, edit)
 
 
 def _text(table: str, edit: Callable[[str], str]) -> Callable[[Path], None]:
@@ -64,13 +72,7 @@ def _bytes(table: str, data: bytes) -> Callable[[Path], None]:
 
 
 def _drop_column(table: str, column: str) -> Callable[[Path], None]:
-    def change(folder: Path) -> None:
-        path = folder / f"{table}.csv"
-        pd.read_csv(path, dtype=str, keep_default_na=False).drop(columns=column).to_csv(
-            path, index=False
-        )
-
-    return change
+    return _frame(table, lambda frame: frame.drop(columns=column))
 
 
 def _both(*changes: Callable[[Path], None]) -> Callable[[Path], None]:
@@ -407,13 +409,7 @@ def align_case(name: str, change: Callable[[Path], None], *expect: str) -> Case:
 
 
 def _every(table: str, column: str, value: str) -> Callable[[Path], None]:
-    def change(folder: Path) -> None:
-        path = folder / f"{table}.csv"
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        frame[column] = value
-        frame.to_csv(path, index=False)
-
-    return change
+    return _frame(table, lambda frame: frame.assign(**{column: value}))
 
 
 ALIGN_CASES = [
