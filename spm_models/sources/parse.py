@@ -245,26 +245,17 @@ def parse_money(
     if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
         return series.astype(float)
     arr = arrow_text(series)
-    if arr is None:
-        number, bad = _careful_money(_text(series), decimal)
-        if bad.any():
-            raise bad_rows_error(
-                _text(series),
-                bad,
-                file=file,
-                column=column,
-                expected=f"an amount (decimal mark {decimal!r})",
-                key=key,
-                key_name=key_name,
-            )
-        return pd.Series(number)
-    if decimal == ".":
+    if arr is None:  # no bulk path for this column: every value goes the careful way
+        number = np.full(len(series), np.nan)
+        rejected = np.ones(len(series), dtype=bool)
+    elif decimal == ".":
         plain = _matches(arr, _FAST_NUMBER)
         number = _floats(arr, plain)
+        rejected = _valid(arr) & ~plain
     else:
         plain = _matches(arr, _FAST_COMMA_NUMBER)
         number = _floats(pc.replace_substring(arr, ",", "."), plain)
-    rejected = _valid(arr) & ~plain
+        rejected = _valid(arr) & ~plain
     if rejected.any():
         positions, text = _careful_subset(series, rejected)
         careful, bad = _careful_money(text, decimal)
