@@ -156,24 +156,38 @@ def extract_alignment(
         new_rep = np.where(inputs.current >= 0, inputs.current, 0)
     assignment = assignment_table(inputs, new_rep)
     territories = territory_table(inputs, assignment)
+    seconds = outcome.runtime_s if runtime_s is None else runtime_s
+    fields = result_fields(inputs, outcome, assignment, territories, seconds)
+    return AlignmentResult(**fields, pruning=pruning)
+
+
+def result_fields(
+    inputs: AlignmentInputs,
+    outcome: SolveOutcome,
+    assignment: pd.DataFrame,
+    territories: pd.DataFrame,
+    runtime_s: float,
+) -> dict[str, object]:
+    """The fields every alignment result holds, from a solve and its account tables.
+
+    The summary is measured on ``assignment``; an outcome without a solution then keeps
+    no assignment rows, so nothing reads an unsolved alignment as a plan.
+    """
     summary = summary_metrics(inputs, assignment, territories)
-    if not outcome.status.is_ok:
-        assignment = assignment.iloc[0:0]
-    return AlignmentResult(
-        status=outcome.status,
-        objective=outcome.objective,
-        bound=outcome.bound,
-        gap=outcome.gap,
-        assignment=assignment,
-        territories=territories,
-        summary=summary,
-        solver=outcome.solver,
-        runtime_s=outcome.runtime_s if runtime_s is None else runtime_s,
-        comparison=before_after(summary),
-        pruning=pruning,
-        spec=inputs.spec,
-        detail=outcome.detail,
-    )
+    return {
+        "status": outcome.status,
+        "objective": outcome.objective,
+        "bound": outcome.bound,
+        "gap": outcome.gap,
+        "assignment": assignment if outcome.status.is_ok else assignment.iloc[0:0],
+        "territories": territories,
+        "summary": summary,
+        "solver": outcome.solver,
+        "runtime_s": runtime_s,
+        "comparison": before_after(summary),
+        "spec": inputs.spec,
+        "detail": outcome.detail,
+    }
 
 
 def align_territories(

@@ -20,7 +20,7 @@ from scipy import sparse
 
 from spm_models.errors import InfeasibleModelError, param_error
 from spm_models.geography.units import UnitGeography
-from spm_models.territory.alignment import AlignmentResult
+from spm_models.territory.alignment import AlignmentResult, result_fields
 from spm_models.territory.contiguity import (
     Island,
     find_islands,
@@ -32,8 +32,6 @@ from spm_models.territory.heuristics import solve_assignment
 from spm_models.territory.inputs import AlignmentSpec, prepare_alignment
 from spm_models.territory.metrics import (
     assignment_table,
-    before_after,
-    summary_metrics,
     territory_table,
 )
 from spm_models.territory.model import AssignmentModel, LinearModel, Resource, build_assignment
@@ -474,24 +472,11 @@ def extract_units(
     territories["parts"] = territory_components(unit_rep, geo.edges, exempt, n_reps)
     off = _off_home(inputs, unit_rep)
     territories["home_adjacent"] = ~territories["rep_id"].isin(off)
-    summary = summary_metrics(base, assignment, territories)
     units = unit_table(inputs, unit_rep)
     if not outcome.status.is_ok:
-        assignment = assignment.iloc[0:0]
         units = units.iloc[0:0]
     return UnitAlignmentResult(
-        status=outcome.status,
-        objective=outcome.objective,
-        bound=outcome.bound,
-        gap=outcome.gap,
-        assignment=assignment,
-        territories=territories,
-        summary=summary,
-        solver=outcome.solver,
-        runtime_s=time.perf_counter() - t0,
-        comparison=before_after(summary),
-        spec=base.spec,
-        detail=outcome.detail,
+        **result_fields(base, outcome, assignment, territories, time.perf_counter() - t0),
         units=units,
         geography=geo,
         contiguous=contiguous,
