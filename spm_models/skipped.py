@@ -36,10 +36,10 @@ class Skipped:
             text += f"; it needs {_clause(self.needs)}"
         return text + "."
 
-    @property
-    def is_skipped(self) -> bool:
-        """Always True; lets callers test a result without ``isinstance``."""
-        return True
+
+def first_skipped(*results: object) -> Skipped | None:
+    """The first of ``results`` that is a :class:`Skipped`, or None when each was computed."""
+    return next((r for r in results if isinstance(r, Skipped)), None)
 
 
 @dataclass(frozen=True)
