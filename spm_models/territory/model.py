@@ -575,6 +575,32 @@ def _pulp_safe(name: str) -> str:
     return "".join(c if c.isalnum() or c == "_" else "_" for c in str(name))
 
 
+def balance_resources(
+    spec, targets: dict[str, np.ndarray], arc_usage: dict[str, np.ndarray]
+) -> list[Resource]:
+    """One balance resource per balanced metric: each rep's band around its target.
+
+    ``arc_usage[m]`` is what each arc (an account or a unit offered to a rep) adds to
+    metric ``m``; the band is the spec's tolerance for ``m``, and a miss is priced at the
+    spec's ``balance_penalty``.
+    """
+    resources = []
+    for metric in spec.balance:
+        tol = spec.tolerance_for(metric)
+        target = targets[metric]
+        resources.append(
+            Resource(
+                name=metric,
+                arc_usage=arc_usage[metric],
+                lower=target * (1 - tol),
+                upper=target * (1 + tol),
+                target=target,
+                deviation_penalty=spec.balance_penalty,
+            )
+        )
+    return resources
+
+
 def build_alignment(inputs) -> AssignmentModel:
     """Build the territory alignment model from prepared inputs (no solving, no I/O).
 
@@ -595,20 +621,9 @@ def build_alignment(inputs) -> AssignmentModel:
     spec = inputs.spec
     arcs = inputs.arcs
     item = arcs["item"].to_numpy()
-    resources = []
-    for metric in spec.balance:
-        tol = spec.tolerance_for(metric)
-        target = inputs.targets[metric]
-        resources.append(
-            Resource(
-                name=metric,
-                arc_usage=inputs.metrics[metric][item],
-                lower=target * (1 - tol),
-                upper=target * (1 + tol),
-                target=target,
-                deviation_penalty=spec.balance_penalty,
-            )
-        )
+    resources = balance_resources(
+        spec, inputs.targets, {m: inputs.metrics[m][item] for m in spec.balance}
+    )
     model = build_assignment(
         item_ids=inputs.accounts["account_id"].to_numpy(),
         agent_ids=inputs.reps["rep_id"].to_numpy(),

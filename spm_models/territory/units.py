@@ -34,7 +34,12 @@ from spm_models.territory.metrics import (
     assignment_table,
     territory_table,
 )
-from spm_models.territory.model import AssignmentModel, LinearModel, Resource, build_assignment
+from spm_models.territory.model import (
+    AssignmentModel,
+    LinearModel,
+    balance_resources,
+    build_assignment,
+)
 from spm_models.territory.solve import SolveOutcome, SolveStatus
 from spm_models.territory.unit_inputs import UnitInputs, prepare_units
 
@@ -95,20 +100,8 @@ def build_unit_model(inputs: UnitInputs) -> AssignmentModel:
     """
     base = inputs.base
     spec = base.spec
-    resources = []
-    for m in spec.balance:
-        tol = spec.tolerance_for(m)
-        target = base.targets[m]
-        resources.append(
-            Resource(
-                name=m,
-                arc_usage=inputs.unit_metrics[m][inputs.arc_unit],
-                lower=target * (1 - tol),
-                upper=target * (1 + tol),
-                target=target,
-                deviation_penalty=spec.balance_penalty,
-            )
-        )
+    usage = {m: inputs.unit_metrics[m][inputs.arc_unit] for m in spec.balance}
+    resources = balance_resources(spec, base.targets, usage)
     return build_assignment(
         item_ids=inputs.geography.units["unit_id"].to_numpy(),
         agent_ids=base.reps["rep_id"].to_numpy(),
