@@ -26,6 +26,7 @@ from spm_models import config
 from spm_models.cli import main
 from spm_models.runner import RunStatus, load_scenarios, run_batch
 from spm_models.runner import execute as execute_module
+from spm_models.runner.lock import reports_lock
 
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("runner-faults")]
 TESTS_SCENARIOS = config.PROJECT_ROOT / "tests" / "scenarios"
@@ -141,49 +142,46 @@ def test_two_runs_on_one_reports_folder_wait_or_refuse_and_the_index_is_whole(
 ) -> None:
     reports = tmp_path / "reports"
     files = [str(_scenario(tmp_path, "one")), str(_scenario(tmp_path, "two"))]
+    # The messages are checked against a holder this test controls, so that no timing of
+    # the machine decides whether the second run had to wait.
+    with reports_lock(reports):
+        refused = subprocess.run(
+            _spm("run", files[0], "--lock-timeout", "0", "--reports-dir", str(reports)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        waiting = subprocess.Popen(
+            _spm("run", files[0], "--reports-dir", str(reports)),
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        waiting_first_line = waiting.stderr.readline()
+    assert refused.returncode == 2
+    assert f"is in use by spm run (pid {os.getpid()} on " in refused.stderr
+    assert "try again later" in refused.stderr
+    assert f"is in use by spm run (pid {os.getpid()} on " in waiting_first_line
+    assert waiting.wait(timeout=120) == 0, waiting_first_line + waiting.stderr.read()
+    # Two real runs started together: whichever gets the folder second waits, and the
+    # index is never seen half-written.
     first = subprocess.Popen(
-        _spm("run", *files, "--jobs", "2", "--reports-dir", str(reports)),
+        _spm("run", *files, "--jobs", "2", "--force", "--reports-dir", str(reports)),
         stderr=subprocess.PIPE,
         text=True,
     )
-    lock = reports / ".lock"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if json.loads(lock.read_text())["pid"] == first.pid:
-                break
-        except (OSError, ValueError, KeyError):
-            pass
-        time.sleep(0.1)
-    refused = subprocess.run(
-        _spm("run", files[0], "--lock-timeout", "0", "--reports-dir", str(reports)),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert refused.returncode == 2
-    assert f"is in use by spm run (pid {first.pid} on " in refused.stderr
-    assert "try again later" in refused.stderr
-    waiting = subprocess.Popen(
+    second = subprocess.Popen(
         _spm("run", *files, "--force", "--reports-dir", str(reports)),
         stderr=subprocess.PIPE,
         text=True,
     )
-    waiting_first_line = waiting.stderr.readline()
-    # On a loaded machine the first run may be done before the second asks for the lock;
-    # only a second run that started while the first still held it must have waited.
-    first_held_it = first.poll() is None
     torn = 0
-    while first.poll() is None or waiting.poll() is None:
+    while first.poll() is None or second.poll() is None:
         index = reports / "index.html"
         if index.exists() and not index.read_text().endswith("</html>\n"):
             torn += 1
         time.sleep(0.05)
-    first_err, waiting_err = first.stderr.read(), waiting_first_line + waiting.stderr.read()
-    assert first.returncode == 0, first_err
-    assert waiting.returncode == 0, waiting_err
-    if first_held_it:
-        assert f"is in use by spm run (pid {first.pid} on " in waiting_first_line
+    assert first.returncode == 0, first.stderr.read()
+    assert second.returncode == 0, second.stderr.read()
     assert torn == 0
     assert _temporaries(reports) == []
     index = (reports / "index.html").read_text()
