@@ -36,7 +36,7 @@ def _to_widget(item: Any):
     return widgets.HTML(f"<pre>{html.escape(str(item))}</pre>")
 
 
-def panel(render: Callable[..., Any], **controls: Any):
+def panel(render: Callable[..., Any], *, busy: str = "Working…", **controls: Any):
     """Controls above an area that ``render(**values)`` refills on every change.
 
     Parameters
@@ -44,6 +44,9 @@ def panel(render: Callable[..., Any], **controls: Any):
     render : callable
         Called with the controls' current values as keyword arguments. It returns a
         Matplotlib Figure, a DataFrame, Markdown or text, or a list of them.
+    busy : str
+        Shown next to the controls while ``render`` runs (the controls are disabled then,
+        so a second move cannot queue behind a slow one unseen).
     **controls : ipywidgets.ValueWidget
         The controls, by the keyword ``render`` expects.
 
@@ -55,19 +58,30 @@ def panel(render: Callable[..., Any], **controls: Any):
     import ipywidgets as widgets
 
     area = widgets.VBox()
+    status = widgets.HTML("")
 
     def redraw(_change: Any = None) -> None:
+        # Widget state is sent to the front end as it is set, so the indicator shows while
+        # the kernel is still busy with render.
+        status.value = f"<i>{html.escape(busy)}</i>"
+        for widget in controls.values():
+            widget.disabled = True
         try:
             shown = render(**{name: w.value for name, w in controls.items()})
         except Exception as exc:  # show a bad choice in the panel and keep the panel alive
-            area.children = [
-                widgets.HTML(f"<p>Cannot draw this choice: {html.escape(str(exc))}</p>")
-            ]
-            return
+            shown = widgets.HTML(f"<p>Cannot draw this choice: {html.escape(str(exc))}</p>")
+        finally:
+            for widget in controls.values():
+                widget.disabled = False
+            status.value = ""
         items = shown if isinstance(shown, list | tuple) else [shown]
-        area.children = [_to_widget(item) for item in items if item is not None]
+        area.children = [
+            item if isinstance(item, widgets.Widget) else _to_widget(item)
+            for item in items
+            if item is not None
+        ]
 
     for widget in controls.values():
         widget.observe(redraw, names="value")
     redraw()
-    return widgets.VBox([widgets.HBox(list(controls.values())), area])
+    return widgets.VBox([widgets.HBox([*controls.values(), status]), area])

@@ -34,3 +34,21 @@ def test_panel_reports_errors_in_place() -> None:
     shown = panel(lambda c: "fine" if c == "ok" else {}["missing"], c=choice)
     choice.value = "bad"
     assert "Cannot draw this choice" in shown.children[1].children[0].value
+
+
+def test_panel_shows_busy_and_disables_controls_while_it_redraws() -> None:
+    seen: list[tuple[str, bool]] = []
+    size = widgets.IntSlider(value=1, min=1, max=5)
+    holder: dict = {}
+
+    def render(n: int) -> str:
+        if "panel" in holder:
+            status = holder["panel"].children[0].children[-1]
+            seen.append((status.value, size.disabled))
+        return f"n={n}"
+
+    holder["panel"] = panel(render, busy="Re-solving…", n=size)
+    size.value = 2
+    assert seen == [("<i>Re-solving…</i>", True)]
+    status = holder["panel"].children[0].children[-1]
+    assert status.value == "" and size.disabled is False

@@ -105,8 +105,10 @@ def find_islands(
                      for p in parts]  # fmt: skip
             main = parts[max(range(len(parts)), key=lambda k: score[k])]
         main_units = mine[labels[mine] == main]
-        anchor = home if home in set(main_units.tolist()) else int(
-            main_units[np.argmax(unit_load[main_units])]
+        anchor = (
+            home
+            if home in set(main_units.tolist())
+            else int(main_units[np.argmax(unit_load[main_units])])
         )
         for p in parts:
             if p == main:
@@ -116,7 +118,6 @@ def find_islands(
             boundary = sorted({int(k) for u in part for k in neighbours[u]} - inside)
             islands.append(Island(int(r), part, anchor, np.array(boundary, dtype=np.int64)))
     return islands
-
 
 
 def _connected_without(members: set[int], drop: int, neighbours: list[np.ndarray]) -> bool:

@@ -64,8 +64,9 @@ def tradeoff_frontier(
         Relative gap per point: a point solved to it (or proven optimal) is ``proven``.
     main : AlignmentResult, optional
         The page's main solve; the grid point with its tolerance and cap reuses it instead of
-        solving again, and every other point starts from its answer (used when feasible
-        there), so the frontier never shows a worse answer at the same or looser settings.
+        solving again. Points are solved tightest first and each starts from the best answer
+        of the tighter points solved before it (the main one included), which is feasible
+        there, so no point shows a worse answer than a tighter one.
 
     Returns
     -------
@@ -76,47 +77,75 @@ def tradeoff_frontier(
         weighted travel, balance and disruption at once (unproven points are never efficient).
     """
     base = spec or AlignmentSpec(**_normalise_options(options))
-    warm = None
+    solved: list[tuple[float, float, AlignmentResult]] = []
     if main is not None and main.status.is_ok and len(main.assignment):
-        # Looser points start from the main answer, so none comes out worse than it.
-        warm = main.assignment.set_index("account_id")["new_rep_id"]
-    rows = []
-    for tol in tolerances:
-        for cap in max_disruptions:
-            point = replace(base, tolerance=float(tol), max_disruption=cap)
-            if main is not None and _same_settings(main.spec, point):
-                rows.append(_row(main, reps, tol, cap, from_main=True))
-                continue
-            try:
-                res = align_territories(
-                    accounts,
-                    reps,
-                    spec=point,
-                    time_limit=time_limit,
-                    mip_gap=mip_gap,
-                    check_pruning=False,
-                    diagnose=False,
-                    start=warm,
-                )
-            except InfeasibleModelError as exc:
-                rows.append(
-                    {
-                        "tolerance": tol,
-                        "max_disruption": cap,
-                        "status": "infeasible",
-                        "note": exc.reason,
-                    }
-                )
-                continue
-            rows.append(_row(res, reps, tol, cap))
+        solved.append((*_settings(main.spec), main))
+    by_point: dict[tuple[int, int], dict] = {}
+    # Tightest first, so that every point can start from a tighter neighbour's answer,
+    # which is feasible there: no point comes out worse than a tighter one.
+    grid = [
+        (i, j, float(t), c) for i, t in enumerate(tolerances) for j, c in enumerate(max_disruptions)
+    ]
+    for i, j, tol, cap in sorted(grid, key=lambda g: (g[2], _cap_key(g[3]))):
+        point = replace(base, tolerance=tol, max_disruption=cap)
+        if main is not None and _same_settings(main.spec, point):
+            by_point[i, j] = _row(main, reps, tol, cap, from_main=True)
+            continue
+        start = _neighbour_start(solved, tol, cap)
+        try:
+            res = align_territories(
+                accounts,
+                reps,
+                spec=point,
+                time_limit=time_limit,
+                mip_gap=mip_gap,
+                check_pruning=False,
+                diagnose=False,
+                start=start,
+            )
+        except InfeasibleModelError as exc:
+            by_point[i, j] = {
+                "tolerance": tol,
+                "max_disruption": cap,
+                "status": "infeasible",
+                "note": exc.reason,
+            }
+            continue
+        if res.status.is_ok and len(res.assignment):
+            solved.append((tol, _cap_key(cap), res))
+        by_point[i, j] = _row(res, reps, tol, cap)
+    rows = [by_point[i, j] for i, j, _, _ in grid]
     out = pd.DataFrame(rows, columns=list(FRONTIER_COLUMNS))
     out["proven"] = [
         s == "optimal" or (isinstance(g, float) and math.isfinite(g) and g <= mip_gap + 1e-9)
         for s, g in zip(out["status"], out["gap"], strict=True)
     ]
-    out["from_main"] = out["from_main"].fillna(False).astype(bool)
+    out["from_main"] = out["from_main"].eq(True)
     out["efficient"] = _efficient(out)
     return out
+
+
+def _cap_key(cap: float | None) -> float:
+    return math.inf if cap is None else float(cap)
+
+
+def _settings(spec: AlignmentSpec) -> tuple[float, float]:
+    return float(spec.tolerance), _cap_key(spec.max_disruption)
+
+
+def _neighbour_start(
+    solved: list[tuple[float, float, AlignmentResult]], tol: float, cap: float | None
+) -> pd.Series | None:
+    """The answer a point starts from: the best of the tighter points, else the last solved.
+
+    A tighter point's answer (smaller or equal tolerance and cap) is feasible at this one;
+    any other answer is offered too and used only when it is feasible there.
+    """
+    if not solved:
+        return None
+    tighter = [r for t, c, r in solved if t <= tol + 1e-12 and c <= _cap_key(cap) + 1e-12]
+    best = min(tighter, key=lambda r: r.objective) if tighter else solved[-1][2]
+    return best.assignment.set_index("account_id")["new_rep_id"]
 
 
 def _same_settings(a: AlignmentSpec, b: AlignmentSpec) -> bool:

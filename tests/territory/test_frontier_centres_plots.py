@@ -44,6 +44,42 @@ def test_frontier_grid_and_infeasible_points() -> None:
     assert not front.loc[front["status"] == "infeasible", "efficient"].any()
 
 
+def test_frontier_solves_tightest_first_each_from_its_best_tighter_neighbour(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from spm_models.territory import frontier as frontier_module
+
+    calls: list[tuple[float, float | None, object]] = []
+    real = frontier_module.align_territories
+
+    def recording(*args, **kwargs):  # the real solve, with its settings noted
+        spec = kwargs["spec"]
+        calls.append((spec.tolerance, spec.max_disruption, kwargs["start"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(frontier_module, "align_territories", recording)
+    accounts, reps = line_company([0.0, 0.1, 0.2, 1.0], [0.0, 1.0], current=["R2"] * 4)
+    front = tradeoff_frontier(
+        accounts,
+        reps,
+        tolerances=[1.0, 0.0],
+        max_disruptions=[0.75, 0.5],
+        balance=["accounts"],
+        weight="none",
+        k_nearest=None,
+    )
+    assert [(t, c) for t, c, _ in calls] == [(0.0, 0.5), (0.0, 0.75), (1.0, 0.5), (1.0, 0.75)]
+    assert calls[0][2] is None  # nothing solved before the tightest point
+    assert all(start is not None for _, _, start in calls[1:])
+    # Rows keep the order asked for; no looser point costs more than a tighter one.
+    assert list(zip(front["tolerance"], front["max_disruption"], strict=True)) == [
+        (1.0, 0.75), (1.0, 0.5), (0.0, 0.75), (0.0, 0.5)
+    ]  # fmt: skip
+    by = front.set_index(["tolerance", "max_disruption"])["objective"]
+    assert by[(1.0, 0.75)] <= min(by[(1.0, 0.5)], by[(0.0, 0.75)]) + 1e-9
+    assert by[(1.0, 0.5)] <= by[(0.0, 0.5)] + 1e-9
+
+
 def test_choose_centres_two_clusters() -> None:
     accounts, _ = line_company([0.0, 0.01, 0.02, 2.0, 2.01, 2.02], [0.0])
     res = choose_centres(accounts, workload_per_rep=3.0, tolerance=0.0, max_sites=6)
