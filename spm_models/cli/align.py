@@ -201,6 +201,7 @@ def read_alignment_tables(accounts: str, reps: str) -> tuple[pd.DataFrame, pd.Da
 def run(args: argparse.Namespace) -> int:
     """Solve the alignment and write the result files."""
     from spm_models.territory import align_territories
+    from spm_models.territory.unit_output import units_output
 
     accounts, reps = read_alignment_tables(args.accounts, args.reps)
     out = Path(args.out)  # created only once there is a result to write
@@ -258,8 +259,8 @@ def run(args: argparse.Namespace) -> int:
     result.assignment.to_csv(out / "assignment.csv", index=False)
     result.territories.to_csv(out / "territories.csv", index=False)
     result.comparison.to_csv(out / "comparison.csv", index=False)
-    unit_rows = getattr(result, "units", None)
-    if unit_rows is not None and len(unit_rows):
+    unit_rows = units_output(result)
+    if unit_rows is not None:
         unit_rows.to_csv(out / "units.csv", index=False)
     summary = result.summary_json() if national is None else national.summary_json()
     if national is not None:

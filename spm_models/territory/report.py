@@ -288,6 +288,8 @@ def chain_assignment(solved: SolvedAlignment) -> pd.DataFrame:
 
     Also carries ``moved``, ``region``, ``workload``, ``potential`` and, for readers written
     before the contract, ``old_rep_id`` and ``new_rep_id``; distances only with locations.
+    With map units, ``unit_id`` (the 5-digit county FIPS code or the ZIP) follows
+    ``account_id``, as in the ``assignment.csv`` of ``spm align``.
     """
     a = solved.result.assignment
     out = pd.DataFrame(
@@ -303,6 +305,8 @@ def chain_assignment(solved: SolvedAlignment) -> pd.DataFrame:
             "new_rep_id": a["new_rep_id"],
         }
     )
+    if "unit_id" in a:
+        out.insert(1, "unit_id", a["unit_id"])
     if solved.travel:
         out["distance_km"] = a["distance_km"]
         out["current_distance_km"] = a["old_distance_km"]
