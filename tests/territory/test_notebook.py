@@ -103,3 +103,6 @@ def test_territory_notebook_with_county_units(run_notebook) -> None:
     text = reader_text(out / "10_territory_alignment.ipynb")
     assert_clean(text)
     assert "One map per region" in text
+    assert "Built from scratch on the same counties and ZIP cells" in text
+    green = pd.read_csv(tables / "green_field_units.csv", dtype={"unit_id": str})
+    assert set(green["unit_id"]) == set(units["unit_id"]) and green["centre_id"].notna().all()
