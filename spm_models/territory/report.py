@@ -672,6 +672,18 @@ def green_field_infeasible(exc: InfeasibleModelError) -> Skipped:
     )
 
 
+def unit_map_skip(result) -> Skipped | None:
+    """Why a unit alignment has no county maps (no unit solution in time), or None."""
+    units = getattr(result, "units", None)
+    if units is None or not len(units):
+        return Skipped(
+            "The county maps",
+            "the optimiser found no alignment of whole counties within its time limit",
+            "a longer time limit or a wider tolerance",
+        )
+    return None
+
+
 def unit_map_sentence(result) -> str:
     """What the county maps show, with the contiguity outcome in plain words."""
     parts = result.territories["parts"]

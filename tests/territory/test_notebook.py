@@ -88,7 +88,7 @@ def test_territory_notebook_with_county_units(run_notebook) -> None:
     out = run_notebook(
         "10_territory_alignment",
         {"units": "county", "tolerance": 0.25, "max_disruption": 1.0, **QUICK,
-         "frontier_points": 0},
+         "frontier_points": 0, "time_limit": 30.0},
     )  # fmt: skip
     tables = out / "tables"
     assignment = pd.read_csv(tables / "assignment.csv", dtype={"unit_id": str})
@@ -103,6 +103,7 @@ def test_territory_notebook_with_county_units(run_notebook) -> None:
     text = reader_text(out / "10_territory_alignment.ipynb")
     assert_clean(text)
     assert "One map per region" in text
+    assert "Explore the proposed map" not in text  # the interactive map only in a live session
     assert "Built from scratch on the same counties and ZIP cells" in text
     green = pd.read_csv(tables / "green_field_units.csv", dtype={"unit_id": str})
     assert set(green["unit_id"]) == set(units["unit_id"]) and green["centre_id"].notna().all()

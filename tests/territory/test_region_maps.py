@@ -86,3 +86,15 @@ def test_sentence_and_skip(solved) -> None:
     assert "every rep is in one region" in region_map_skip(result, one).sentence()
     assert "not built from map units" in region_map_skip(object(), reps).sentence()
     assert np.all(unit_regions(result, reps) != "")
+
+
+def test_no_unit_solution_skips_the_county_maps(solved) -> None:
+    from dataclasses import replace
+
+    from spm_models.territory.report import unit_map_skip
+
+    result, reps = solved
+    assert unit_map_skip(result) is None
+    empty = replace(result, units=result.units.iloc[0:0])
+    assert "no alignment of whole counties" in unit_map_skip(empty).sentence()
+    assert region_map_skip(empty, reps) is not None
