@@ -72,9 +72,7 @@ def test_spm_align_with_city_units(tmp_path, capsys) -> None:
     from spm_models.cli import main
 
     accounts, reps = company()
-    accounts = accounts.assign(
-        account_name="X", industry="Retail", segment="smb", state="", zip=""
-    )
+    accounts = accounts.assign(account_name="X", industry="Retail", segment="smb", state="", zip="")
     reps = reps.assign(manager_id="M1", home_zip="", hire_date="2020-01-01")
     accounts.to_csv(tmp_path / "accounts.csv", index=False)
     reps.to_csv(tmp_path / "reps.csv", index=False)
