@@ -95,8 +95,40 @@ def _capacity_skip(demand, units, cap, tolerance, n_territories) -> Skipped | No
     )
 
 
+def green_field_units(result, accounts: pd.DataFrame, n_territories: int):
+    """The units and accounts a green-field design on map units uses, or None.
+
+    A unit alignment lends its own units; an alignment of single accounts uses the US
+    counties of the accounts (split into ZIP cells where one county carries more than half
+    a territory's workload, as unit alignments do). None when the accounts cannot all be
+    placed in US counties (the green field then works on clusters of accounts).
+
+    Returns
+    -------
+    (UnitGeography, pandas.DataFrame) or None
+        The geography and the accounts (``lat``, ``lon``, ``workload``) in its order.
+    """
+    geo = getattr(result, "geography", None)
+    if geo is not None:
+        return geo, result.assignment
+    from spm_models.errors import InputDataError
+    from spm_models.geography.units import unit_geography
+    from spm_models.territory.units import SPLIT_SHARE
+
+    acc = accounts.reset_index(drop=True)
+    load = pd.to_numeric(acc["workload"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    try:
+        geo = unit_geography(
+            acc, load=load, max_unit_load=SPLIT_SHARE * float(load.sum()) / n_territories
+        )
+    except InputDataError:
+        return None
+    return geo, acc
+
+
 def choose_unit_centres(
-    result,
+    geography,
+    accounts: pd.DataFrame,
     *,
     n_territories: int,
     tolerance: float = 0.10,
@@ -109,9 +141,11 @@ def choose_unit_centres(
 
     Parameters
     ----------
-    result : UnitAlignmentResult
-        The alignment whose units (``geography``) and accounts (``assignment``: ``lat``,
-        ``lon``, ``workload``) the design uses; its reps and today's alignment are ignored.
+    geography : UnitGeography
+        The units (see :func:`green_field_units`).
+    accounts : pandas.DataFrame
+        ``lat``, ``lon`` and ``workload`` of every account, in the order of
+        ``geography.account_unit``; reps and today's alignment are ignored.
     n_territories : int
         Territories to design.
     tolerance : float
@@ -134,9 +168,9 @@ def choose_unit_centres(
         heavier than a territory may be, or no design found in time).
     """
     t0 = time.perf_counter()
-    geo = result.geography
+    geo = geography
     units = geo.units
-    work = result.assignment["workload"].to_numpy(dtype=float)
+    work = pd.to_numeric(accounts["workload"], errors="coerce").fillna(0.0).to_numpy(float)
     demand_all = np.bincount(geo.account_unit, weights=work, minlength=len(units))
     points = np.flatnonzero(demand_all > 0)
     if len(points) < max(n_territories, 2):
@@ -173,7 +207,7 @@ def choose_unit_centres(
     unit_centre[points] = point_centre
     unit_centre = fill_by_adjacency(unit_centre, geo.neighbours(), units)
     centres = _centre_table(units, points[sites], unit_centre, geo.account_unit, work)
-    a = result.assignment
+    a = accounts
     acc_centre = unit_centre[geo.account_unit]
     km = haversine_km(
         a["lat"].to_numpy(float), a["lon"].to_numpy(float),
@@ -301,13 +335,11 @@ def unit_centres_sentence(centres: UnitCentres, figures: dict[str, object]) -> s
         else f"within {format_value(centres.gap, 'pct')} of the best possible"
     )
     text = (
-        f"Built from scratch on the same counties and ZIP cells, "
-        f"{format_value(centres.n_territories, 'int')} territories centred on one of their units, "
-        f"none above {format_value(1 + centres.tolerance, 'pct')} of the mean workload, would "
-        f"put weighted travel at {format_value(centres.weighted_km, 'km')} from each account to "
-        f"its territory's centre. The sharing of units among these centres is {gap} (distances "
-        "between unit centres); the centres themselves come from moving each to the middle of "
-        "its territory and sharing again, which proves no bound"
+        "Built from scratch on whole counties (ZIP cells where one county is too big for a "
+        f"territory), {format_value(centres.n_territories, 'int')} territories centred on one "
+        f"of their units, none above {format_value(1 + centres.tolerance, 'pct')} of the mean "
+        f"workload, would put weighted travel at {format_value(centres.weighted_km, 'km')} from "
+        "each account to its territory's centre"
     )
     before, after = "territory.weighted_travel_before", "territory.weighted_travel_after"
     if before in figures and after in figures:
@@ -316,4 +348,9 @@ def unit_centres_sentence(centres: UnitCentres, figures: dict[str, object]) -> s
             f"{format_figure(after, figures[after])} under the proposed alignment, which keeps "
             "today's homes and limits moves"
         )
+    text += (
+        f". The sharing of units among these centres is {gap} (distances between unit "
+        "centres); the centres come from moving each to the middle of its territory and "
+        "sharing again, which proves no bound"
+    )
     return text + "."

@@ -104,6 +104,6 @@ def test_territory_notebook_with_county_units(run_notebook) -> None:
     assert_clean(text)
     assert "One map per region" in text
     assert "Explore the proposed map" not in text  # the interactive map only in a live session
-    assert "Built from scratch on the same counties and ZIP cells" in text
+    assert "Built from scratch on whole counties" in text
     green = pd.read_csv(tables / "green_field_units.csv", dtype={"unit_id": str})
     assert set(green["unit_id"]) == set(units["unit_id"]) and green["centre_id"].notna().all()

@@ -45,9 +45,15 @@ def unit_result(workload: list[float]) -> SimpleNamespace:
     return SimpleNamespace(geography=geo, assignment=assignment)
 
 
+def _parts(res):
+    return res.geography, res.assignment
+
+
 def test_two_territories_centred_on_the_middle_units() -> None:
     res = unit_result([1.0] * 6)
-    c = choose_unit_centres(res, n_territories=2, tolerance=0.1, time_limit=10)
+    c = choose_unit_centres(
+        res.geography, res.assignment, n_territories=2, tolerance=0.1, time_limit=10
+    )
     assert not isinstance(c, Skipped)
     assert sorted(c.centres["unit_id"]) == ["U1", "U4"]
     step = haversine_km(0.0, 0.0, 0.0, 0.1)
@@ -65,14 +71,14 @@ def test_two_territories_centred_on_the_middle_units() -> None:
 
 def test_a_unit_heavier_than_a_territory_is_a_plain_sentence() -> None:
     res = unit_result([1.0, 1.0, 20.0, 1.0, 1.0, 1.0])
-    skip = choose_unit_centres(res, n_territories=2, tolerance=0.1)
+    skip = choose_unit_centres(res.geography, res.assignment, n_territories=2, tolerance=0.1)
     assert isinstance(skip, Skipped)
     assert "Unit 2, KS alone carries 20" in skip.sentence()
     assert "more than one of 2 territories may hold" in skip.sentence()
 
 
 def test_fewer_units_with_workload_than_territories() -> None:
-    skip = choose_unit_centres(unit_result([1.0] * 6), n_territories=7)
+    skip = choose_unit_centres(*_parts(unit_result([1.0] * 6)), n_territories=7)
     assert isinstance(skip, Skipped) and "fewer than the 7 territories" in skip.sentence()
 
 
