@@ -119,9 +119,12 @@ def register(subparsers) -> None:
     p.add_argument("--mip-gap", type=float, default=1e-4, help="relative gap to stop at")
     p.add_argument(
         "--units",
-        choices=("account", "county"),
+        choices=("account", "county", "city", "country"),
         default="account",
-        help="build territories of whole counties (writes DIR/units.csv too)",
+        help=(
+            "build territories of whole counties (US), or of whole cities or countries "
+            "from the accounts' country and city columns (writes DIR/units.csv too)"
+        ),
     )
     p.add_argument("--contiguous", action="store_true", help="with --units county: no islands")
     p.add_argument(
@@ -201,7 +204,15 @@ def read_alignment_tables(accounts: str, reps: str) -> tuple[pd.DataFrame, pd.Da
 def run(args: argparse.Namespace) -> int:
     """Solve the alignment and write the result files."""
     from spm_models.territory import align_territories
+    from spm_models.territory.unit_output import units_output
 
+    if args.contiguous and args.units != "county":
+        print(
+            f"error: --contiguous needs --units county; {args.units} units have no map "
+            "borders to keep a territory connected",
+            file=sys.stderr,
+        )
+        return 2
     accounts, reps = read_alignment_tables(args.accounts, args.reps)
     out = Path(args.out)  # created only once there is a result to write
     options = {
@@ -258,8 +269,8 @@ def run(args: argparse.Namespace) -> int:
     result.assignment.to_csv(out / "assignment.csv", index=False)
     result.territories.to_csv(out / "territories.csv", index=False)
     result.comparison.to_csv(out / "comparison.csv", index=False)
-    unit_rows = getattr(result, "units", None)
-    if unit_rows is not None and len(unit_rows):
+    unit_rows = units_output(result)
+    if unit_rows is not None:
         unit_rows.to_csv(out / "units.csv", index=False)
     summary = result.summary_json() if national is None else national.summary_json()
     if national is not None:

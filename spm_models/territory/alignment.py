@@ -190,6 +190,22 @@ def result_fields(
     }
 
 
+def _place_units(accounts: pd.DataFrame, units: str, contiguous: bool):
+    """The geography of city or country units (None for counties, built later)."""
+    from spm_models.geography.places import PLACE_UNITS, place_geography
+
+    if units not in PLACE_UNITS:
+        return None
+    if contiguous:
+        raise param_error(
+            "contiguous", "align_territories",
+            f"False with {units} units: they have no map borders, so a territory of "
+            f"{units} units cannot be checked for connection (use county units in the US)",
+            contiguous,
+        )  # fmt: skip
+    return place_geography(accounts, by=units)
+
+
 def align_territories(
     accounts: pd.DataFrame,
     reps: pd.DataFrame,
@@ -241,10 +257,12 @@ def align_territories(
     start : pandas.Series, optional
         A warm start: rep id per account id (e.g. a related solve's ``new_rep_id``). When it
         is feasible for this request it is the first incumbent, so the answer is never worse.
-    units : {"account", "county"}
+    units : {"account", "county", "city", "country"}
         ``"county"``: territories of whole counties (see
-        :func:`spm_models.territory.units.align_units`); the result is then a
-        ``UnitAlignmentResult`` with a ``units`` table.
+        :func:`spm_models.territory.units.align_units`); ``"city"`` or ``"country"``:
+        of whole cities or countries from the accounts' own columns, for accounts outside
+        the US (see :func:`spm_models.geography.places.place_geography`; no contiguity).
+        The result is then a ``UnitAlignmentResult`` with a ``units`` table.
     contiguous : bool
         With county units, every territory one connected piece (Alaska and Hawaii exempt).
     locked_units : tuple of str
@@ -268,10 +286,11 @@ def align_territories(
     if units != "account":
         from spm_models.territory.units import align_units
 
+        geography = _place_units(accounts, units, contiguous)
         return align_units(
             accounts, reps, units=units, contiguous=contiguous, locked_units=locked_units,
-            spec=spec, solver=solver, time_limit=time_limit, mip_gap=mip_gap, threads=threads,
-            **options,
+            geography=geography, spec=spec, solver=solver, time_limit=time_limit,
+            mip_gap=mip_gap, threads=threads, **options,
         )  # fmt: skip
     if contiguous or locked_units:
         raise param_error("units", "align_territories", "'county' with contiguous or "

@@ -169,3 +169,37 @@ def _homes(reps: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"lon": reps["home_lon"].to_numpy(), "lat": reps["home_lat"].to_numpy()})
     out["state"] = np.where(pos >= 0, states[np.maximum(pos, 0)], "")
     return out[out["state"] != ""]
+
+
+def plot_green_field_map(centres, *, title: str | None = None):
+    """Green-field territories on the alignment's units, with their centre units marked.
+
+    Parameters
+    ----------
+    centres : UnitCentres
+        From :func:`~spm_models.territory.unit_centres.choose_unit_centres`.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from spm_models.geography.shapes import state_shapes
+
+    geo = centres.geography
+    fig = plt.figure(figsize=(9, 6.4))
+    axes = _panel_axes(fig, 0.01, 0.98)
+    _draw_map(axes, geo.units, centres.unit_centre, geo.edges, None, state_shapes(),
+              centres.centres[["lon", "lat", "state"]])  # fmt: skip
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markerfacecolor="black",
+               markeredgecolor="white", label="territory centre (one county or ZIP cell)"),
+    ]  # fmt: skip
+    fig.legend(handles=handles, loc="lower center", ncol=1, frameon=False, fontsize=9)
+    if title:
+        fig.suptitle(title, fontsize=13)
+    return fig

@@ -288,6 +288,8 @@ def chain_assignment(solved: SolvedAlignment) -> pd.DataFrame:
 
     Also carries ``moved``, ``region``, ``workload``, ``potential`` and, for readers written
     before the contract, ``old_rep_id`` and ``new_rep_id``; distances only with locations.
+    With map units, ``unit_id`` (the 5-digit county FIPS code or the ZIP) follows
+    ``account_id``, as in the ``assignment.csv`` of ``spm align``.
     """
     a = solved.result.assignment
     out = pd.DataFrame(
@@ -303,6 +305,8 @@ def chain_assignment(solved: SolvedAlignment) -> pd.DataFrame:
             "new_rep_id": a["new_rep_id"],
         }
     )
+    if "unit_id" in a:
+        out.insert(1, "unit_id", a["unit_id"])
     if solved.travel:
         out["distance_km"] = a["distance_km"]
         out["current_distance_km"] = a["old_distance_km"]
@@ -666,6 +670,18 @@ def green_field_infeasible(exc: InfeasibleModelError) -> Skipped:
         f"{exc.reason.strip().rstrip('.')}; it works on clusters of accounts, and a cluster "
         "cannot be split between territories while the alignment above splits accounts freely",
     )
+
+
+def unit_map_skip(result) -> Skipped | None:
+    """Why a unit alignment has no county maps (no unit solution in time), or None."""
+    units = getattr(result, "units", None)
+    if units is None or not len(units):
+        return Skipped(
+            "The county maps",
+            "the optimiser found no alignment of whole counties within its time limit",
+            "a longer time limit or a wider tolerance",
+        )
+    return None
 
 
 def unit_map_sentence(result) -> str:

@@ -81,3 +81,29 @@ def test_territory_notebook_without_geography(run_notebook, tiny_company, tmp_pa
     assert "balances workload only: there is no travel term" in text
     assert "The alignment map is not shown: the data has no usable locations" in text
     assert "The green-field sketch is not shown: the data has no locations" in text
+
+
+@pytest.mark.notebook
+def test_territory_notebook_with_county_units(run_notebook) -> None:
+    out = run_notebook(
+        "10_territory_alignment",
+        {"units": "county", "tolerance": 0.25, "max_disruption": 1.0, **QUICK,
+         "frontier_points": 0, "time_limit": 30.0},
+    )  # fmt: skip
+    tables = out / "tables"
+    assignment = pd.read_csv(tables / "assignment.csv", dtype={"unit_id": str})
+    units = pd.read_csv(tables / "units.csv", dtype={"unit_id": str})
+    assert list(assignment.columns[:2]) == ["account_id", "unit_id"]
+    assert list(units.columns[:2]) == ["unit_id", "rep_id"]
+    assert units["unit_id"].is_unique and units["rep_id"].notna().all()
+    # Every account's rep is its unit's rep; the unit table also holds units without accounts.
+    unit_rep = units.set_index("unit_id")["rep_id"]
+    assert (assignment["rep_id"].to_numpy() == unit_rep.loc[assignment["unit_id"]].to_numpy()).all()
+    assert len(units) > assignment["unit_id"].nunique()
+    text = reader_text(out / "10_territory_alignment.ipynb")
+    assert_clean(text)
+    assert "One map per region" in text
+    assert "Explore the proposed map" not in text  # the interactive map only in a live session
+    assert "Built from scratch on whole counties" in text
+    green = pd.read_csv(tables / "green_field_units.csv", dtype={"unit_id": str})
+    assert set(green["unit_id"]) == set(units["unit_id"]) and green["centre_id"].notna().all()
