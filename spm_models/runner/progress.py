@@ -12,8 +12,14 @@ from pathlib import Path
 
 
 def log(message: str) -> None:
-    """Print one progress line to stderr at once (lines of parallel workers never mix)."""
-    print(message, file=sys.stderr, flush=True)
+    """Print one progress line to stderr at once (lines of parallel workers never mix).
+
+    The line and its newline go in a single write: ``print`` writes them separately, and
+    with unbuffered output (``PYTHONUNBUFFERED``) two workers' writes then interleave into
+    one joined line and one empty line.
+    """
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
 def estimate_left(

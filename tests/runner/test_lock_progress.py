@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import multiprocessing
 import os
@@ -14,6 +15,7 @@ import pytest
 from papermill.exceptions import PapermillExecutionError
 
 from spm_models.reporting.index import write_index
+from spm_models.runner import progress
 from spm_models.runner.batch import _print_progress
 from spm_models.runner.execute import _swap_in, failure_reason, is_io_error
 from spm_models.runner.lock import (
@@ -280,3 +282,19 @@ def test_kernels_are_reached_over_private_unix_sockets(tmp_path: Path) -> None:
     settings = kernel_config(tmp_path)["KernelManager"]
     assert settings["transport"] == "ipc"  # no unencrypted TCP port, so no kernel warning
     assert settings["ip"] == f"{tmp_path}/kernel"
+
+
+def test_log_writes_the_line_and_its_newline_in_one_write(monkeypatch) -> None:
+    """Parallel workers share stderr unbuffered: a split write would join two lines."""
+    class CountingStream(io.StringIO):
+        writes: list[str]
+
+        def write(self, text: str) -> int:
+            self.writes.append(text)
+            return super().write(text)
+
+    stream = CountingStream()
+    stream.writes = []
+    monkeypatch.setattr(sys, "stderr", stream)
+    progress.log("quotas: 01_data_overview done in 3 s")
+    assert stream.writes == ["quotas: 01_data_overview done in 3 s\n"]
