@@ -1,9 +1,12 @@
 """Component models of the ``auto`` combination, and which of them fit a history's length.
 
-The components are statsforecast's AutoETS, DynamicOptimizedTheta, AutoARIMA and AutoCES, each
-fitted to the seasonally adjusted series (one classical decomposition shared by all, with the 90%
-autocorrelation test of the M4 benchmarks), plus naive, drift and simple exponential smoothing
-for very short histories. :func:`length_plan` decides, from the number of points alone, which
+The components are statsforecast's AutoETS, DynamicOptimizedTheta, AutoARIMA and AutoCES, plus
+naive, drift and simple exponential smoothing for very short histories. Whether a history is
+seasonal is decided once for all of them (a classical decomposition with the 90%
+autocorrelation test of the M4 benchmarks). On a seasonal history ETS models the season with
+its own seasonal states, which may drift over the years, as the ETS member of Petropoulos &
+Svetunkov's (2020) median combination does; the others are fitted to the seasonally adjusted
+series. :func:`length_plan` decides, from the number of points alone, which
 components a series can carry and why the others are left out; the rules are set on principle
 (parameters per point, seasons needed to see a seasonal pattern), not tuned on any data set.
 """
@@ -253,25 +256,77 @@ def seasonal_adjustment(y: np.ndarray, period: int, *, season_length: int = 0) -
     return deseasonalise(y, period)
 
 
+#: Longest cycle that ETS carries as its own seasonal states. Beyond it (a 52-week year) the
+#: states outnumber what a few years of history identify, so ETS joins the others on the
+#: adjusted series (the limit of Hyndman's ``ets``).
+MAX_ETS_SEASON = 24
+
+
+@dataclass(frozen=True)
+class OwnSeasonFit:
+    """A component fitted to the unadjusted history: it forecasts the season itself."""
+
+    fit: StatsFit
+
+    def forecast(self, h: int) -> np.ndarray:
+        """Point forecasts for steps ``1 .. h``, seasonality included."""
+        return self.fit.forecast(h)
+
+
 @dataclass(frozen=True)
 class ComponentFits:
-    """Every component fitted on one seasonally adjusted history."""
+    """Every component fitted on one history, with its shared seasonal adjustment."""
 
     season: Seasonality
     fits: dict[str, object]
 
     def forecasts(self, h: int) -> dict[str, np.ndarray]:
         """Each component's point forecasts for steps ``1 .. h``, seasonality restored."""
-        return {k: self.season.restore(f.forecast(h)) for k, f in self.fits.items()}
+        return {
+            k: f.forecast(h) if isinstance(f, OwnSeasonFit) else self.season.restore(f.forecast(h))
+            for k, f in self.fits.items()
+        }
+
+
+def fit_seasonal_ets(y: np.ndarray, period: int) -> OwnSeasonFit | None:
+    """AutoETS with ``period`` seasonal states on the unadjusted ``y``; None if it cannot fit.
+
+    AutoETS still chooses by AICc among error, trend and season forms (additive or
+    multiplicative, damped or not), so a pattern that is better left out is left out.
+    """
+    from statsforecast.models import AutoETS
+
+    if not 1 < period <= MAX_ETS_SEASON or len(y) < 2 * period:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = StatsFit(AutoETS(season_length=period).fit(np.asarray(y, dtype="float64")))
+            if not np.all(np.isfinite(fit.forecast(1))):
+                return None
+            return OwnSeasonFit(fit)
+    except (ValueError, ZeroDivisionError, np.linalg.LinAlgError, FloatingPointError):
+        return None
 
 
 def fit_components(
     y: np.ndarray, components: tuple[str, ...], period: int, *, season_length: int = 0
 ) -> ComponentFits:
-    """Seasonally adjust ``y`` once and fit each of ``components`` to the adjusted series."""
+    """Decide on the seasonality of ``y`` once and fit each of ``components``.
+
+    On a seasonal history ETS fits its own seasonal states (:func:`fit_seasonal_ets`); every
+    other component, and ETS where that cannot fit, is fitted to the seasonally adjusted series.
+    """
+    y = np.asarray(y, dtype="float64")
     season = seasonal_adjustment(y, period, season_length=season_length)
-    adj = season.adjust(np.asarray(y, dtype="float64"))
-    return ComponentFits(season, {name: fit_component(name, adj) for name in components})
+    adj = season.adjust(y)
+    fits: dict[str, object] = {}
+    for name in components:
+        own = (
+            fit_seasonal_ets(y, season.m) if name == "ets" and season.indices is not None else None
+        )
+        fits[name] = own or fit_component(name, adj)
+    return ComponentFits(season, fits)
 
 
 def combine(forecasts: dict[str, np.ndarray], how: str = "median") -> np.ndarray:

@@ -12,7 +12,9 @@ from spm_models.forecast.backtest import backtest_settings
 from spm_models.forecast.engine import (
     FULL_COMPONENTS,
     SHORT_COMPONENTS,
+    OwnSeasonFit,
     dummy_seasonality_pvalue,
+    fit_components,
     length_plan,
 )
 
@@ -179,3 +181,30 @@ def test_mstl_forecasts_weekly_quarter_and_year_cycles():
     truth = truth + 80 * (np.arange(156, 169) % 13 == 12)
     assert np.mean(np.abs(fc - truth) / truth) < 0.03
     assert fc[12] > fc[11] + 40  # the quarter-end week
+
+
+def test_ets_carries_its_own_seasonal_states_on_a_seasonal_history():
+    """ETS forecasts the season itself; the other components restore the shared adjustment."""
+    years = 5
+    rng = np.random.default_rng(4)
+    y = 100.0 + 40.0 * np.tile(np.eye(12)[2], years) + rng.normal(0, 1.0, 12 * years)
+    fits = fit_components(y, ("ets", "theta"), 12, season_length=12)
+    assert isinstance(fits.fits["ets"], OwnSeasonFit)
+    assert not isinstance(fits.fits["theta"], OwnSeasonFit)
+    for name, fc in fits.forecasts(12).items():
+        np.testing.assert_allclose(fc, 100.0 + 40.0 * np.eye(12)[2], atol=4.0, err_msg=name)
+
+
+def test_ets_uses_the_shared_adjustment_off_season_and_on_long_cycles():
+    rng = np.random.default_rng(5)
+    flat = fit_components(100.0 + rng.normal(0, 5.0, 48), ("ets",), 12, season_length=12)
+    assert flat.season.indices is None
+    assert not isinstance(flat.fits["ets"], OwnSeasonFit)
+    # A 52-week year with holiday weeks: too many states for ETS, so the shared adjustment.
+    holidays = np.zeros(52)
+    holidays[46:51] = [40.0, 60.0, 80.0, 60.0, 40.0]
+    weekly = 100.0 + np.tile(holidays, 4) + rng.normal(0, 2.0, 208)
+    fits = fit_components(weekly, ("ets",), 52, season_length=52)
+    assert fits.season.indices is not None
+    assert not isinstance(fits.fits["ets"], OwnSeasonFit)
+    assert fits.forecasts(52)["ets"][48] > 160.0
