@@ -286,6 +286,7 @@ def test_kernels_are_reached_over_private_unix_sockets(tmp_path: Path) -> None:
 
 def test_log_writes_the_line_and_its_newline_in_one_write(monkeypatch) -> None:
     """Parallel workers share stderr unbuffered: a split write would join two lines."""
+
     class CountingStream(io.StringIO):
         writes: list[str]
 
