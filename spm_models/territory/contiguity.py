@@ -120,24 +120,6 @@ def find_islands(
     return islands
 
 
-def _connected_without(members: set[int], drop: int, neighbours: list[np.ndarray]) -> bool:
-    """Whether ``members`` minus ``drop`` stays connected (a breadth-first search)."""
-    rest = members - {drop}
-    if not rest:
-        return False
-    first = next(iter(rest))
-    seen = {first}
-    stack = [first]
-    while stack:
-        u = stack.pop()
-        for v in neighbours[u]:
-            v = int(v)
-            if v in rest and v not in seen:
-                seen.add(v)
-                stack.append(v)
-    return len(seen) == len(rest)
-
-
 def repair_contiguity(
     unit_rep: np.ndarray,
     islands: list[Island],
@@ -147,7 +129,7 @@ def repair_contiguity(
 ) -> np.ndarray:
     """Give every island unit to an adjacent territory, growing territories from their main
     parts, so that the result is contiguous (loads may leave their band; see
-    :func:`rebalance`).
+    :func:`~spm_models.territory.contiguous_search.contiguous_search`).
 
     Parameters
     ----------
@@ -184,70 +166,4 @@ def repair_contiguity(
         _, u, r = best
         rep[u] = r
         orphan.discard(u)
-    return rep
-
-
-def rebalance(
-    unit_rep: np.ndarray,
-    neighbours: list[np.ndarray],
-    load: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-    cost: dict[tuple[int, int], float],
-    exempt: np.ndarray,
-    disruption: dict[tuple[int, int], float],
-    cap: float,
-    max_moves: int = 500,
-) -> np.ndarray:
-    """Move boundary units between adjacent territories until every load is in its band.
-
-    A move keeps the territory it leaves contiguous, uses a candidate arc, keeps the total
-    disruption (``disruption[(unit, rep)]`` summed) within ``cap`` and lowers the total
-    band violation; the largest reduction is taken first, then the cheapest.
-    """
-    rep = unit_rep.copy()
-    n_reps = len(lower)
-    tload = np.bincount(rep, weights=load, minlength=n_reps)
-    spent = sum(disruption.get((u, int(r)), 0.0) for u, r in enumerate(rep))
-
-    def violation(x: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
-        lo, up = (lower, upper) if at is None else (lower[at], upper[at])
-        return np.maximum(x - up, 0) + np.maximum(lo - x, 0)
-
-    members = [set(np.flatnonzero(rep == r).tolist()) for r in range(n_reps)]
-    for _ in range(max_moves):
-        bad = np.flatnonzero(violation(tload) > 1e-9)
-        if bad.size == 0:
-            break
-        moves = []
-        for r in bad:
-            if tload[r] > upper[r]:  # push a unit out
-                pairs = [(u, r, int(rep[int(v)])) for u in members[r] for v in neighbours[u]]
-            else:  # pull a unit in
-                ring = {int(v) for m in members[r] for v in neighbours[m]} - members[r]
-                pairs = [(u, int(rep[u]), int(r)) for u in ring]
-            for u, src, dst in pairs:
-                if src == dst or exempt[u] or load[u] <= 0 or (u, dst) not in cost:
-                    continue
-                extra = disruption.get((u, dst), 0.0) - disruption.get((u, src), 0.0)
-                if spent + extra > cap + 1e-9:
-                    continue
-                at = np.array([src, dst])
-                before = violation(tload[at], at).sum()
-                after = violation(tload[at] + np.array([-load[u], load[u]]), at).sum()
-                if before - after > 1e-9:
-                    moves.append((before - after, -cost[(u, dst)], u, src, dst, extra))
-        moved = False
-        for _, _, u, src, dst, extra in sorted(moves, reverse=True):
-            if _connected_without(members[src], u, neighbours):
-                rep[u] = dst
-                members[src].discard(u)
-                members[dst].add(u)
-                tload[src] -= load[u]
-                tload[dst] += load[u]
-                spent += extra
-                moved = True
-                break
-        if not moved:
-            break
     return rep

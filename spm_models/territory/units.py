@@ -24,10 +24,10 @@ from spm_models.territory.alignment import AlignmentResult, result_fields
 from spm_models.territory.contiguity import (
     Island,
     find_islands,
-    rebalance,
     repair_contiguity,
     territory_components,
 )
+from spm_models.territory.contiguous_search import SearchProblem, contiguous_search
 from spm_models.territory.heuristics import solve_assignment
 from spm_models.territory.inputs import AlignmentSpec, prepare_alignment
 from spm_models.territory.metrics import (
@@ -47,6 +47,8 @@ from spm_models.territory.unit_inputs import UnitInputs, prepare_units
 SPLIT_SHARE = 0.5
 #: Gap of the rounds that only look for islands (the last round uses the requested gap).
 SEARCH_GAP = 1e-2
+#: Share of the time left after a solve with islands that the contiguous search may use.
+SEARCH_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -206,10 +208,12 @@ def solve_contiguous(
     best: tuple[float, np.ndarray] | None = None
     bound = -math.inf
     start = None
+    least_balanced: float | None = None
     while True:
         left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
         if left is not None and left <= 1.0:
-            return _best_found(outcome, best, bound, t0, rounds, cuts), rounds, cuts
+            found = _best_found(outcome, best, bound, t0, rounds, cuts, inputs, least_balanced)
+            return found, rounds, cuts
         outcome = solve_assignment(
             replace(model, linear=linear), solver=solver, time_limit=left, mip_gap=gap,
             threads=threads, start=start,
@@ -229,7 +233,13 @@ def solve_contiguous(
         mat, names = contiguity_rows(model, islands, rep_ids, unit_ids)
         linear = _with_rows(linear, mat, names)
         cuts += len(names)
-        repaired = _repair(inputs, model, unit_rep, islands, neighbours, exempt)
+        left = math.inf if time_limit is None else time_limit - (time.perf_counter() - t0)
+        repaired, balanced = _repair(
+            inputs, model, unit_rep, islands, neighbours, exempt,
+            seconds=max(SEARCH_SHARE * min(left, 120.0), 1.0), seed=rounds,
+        )  # fmt: skip
+        if balanced is not None:
+            least_balanced = min(least_balanced or math.inf, balanced)
         if repaired is not None and (best is None or repaired[0] < best[0]):
             best = repaired
         start = None if best is None else best[1]
@@ -248,33 +258,76 @@ def _repair(
     islands: list[Island],
     neighbours: list[np.ndarray],
     exempt: np.ndarray,
-) -> tuple[float, np.ndarray] | None:
-    """A contiguous alignment near ``unit_rep`` that meets every row, with its objective."""
-    unit = model.arc_item.tolist()
-    rep = model.arc_agent.tolist()
-    cost = dict(zip(zip(unit, rep, strict=True), model.arc_cost.tolist(), strict=True))
-    moved = dict(zip(zip(unit, rep, strict=True), inputs.arc_moved.tolist(), strict=True))
+    *,
+    seconds: float,
+    seed: int = 0,
+) -> tuple[tuple[float, np.ndarray] | None, float | None]:
+    """A contiguous alignment near ``unit_rep`` that meets every row, with its objective.
+
+    The islands join adjacent territories, then :func:`contiguous_search` brings the loads
+    back into band under the cap. Returns ``((objective, x) or None, least disruption of a
+    balanced contiguous alignment the search saw, or None)``.
+    """
+    problem = _search_problem(inputs, model, neighbours, exempt)
+    fixed = repair_contiguity(unit_rep, islands, neighbours, problem.cost, exempt)
+    found = contiguous_search(problem, fixed, time_limit=seconds, seed=seed)
+    if not found.feasible:
+        return None, found.least_balanced_disruption
+    arcs = zip(model.arc_item.tolist(), model.arc_agent.tolist(), strict=True)
+    arc_of = {k: j for j, k in enumerate(arcs)}
+    choice = [arc_of.get((u, int(r)), -1) for u, r in enumerate(found.unit_rep)]
+    if min(choice) < 0:
+        return None, found.least_balanced_disruption
+    x = model.assignment_vector(np.array(choice, dtype=np.int64))
+    # The search balances the first metric; the rows check every other one and the locks.
+    if model.linear.max_violation(x) > 1e-6:
+        return None, found.least_balanced_disruption
+    m = inputs.base.spec.balance[0]
+    geo = inputs.geography
+    load = inputs.unit_metrics[m]
+    if find_islands(found.unit_rep, geo.edges, exempt, neighbours, inputs.home_unit, load):
+        return None, found.least_balanced_disruption
+    return (model.linear.evaluate(x), x), found.least_balanced_disruption
+
+
+def _search_problem(
+    inputs: UnitInputs,
+    model: AssignmentModel,
+    neighbours: list[np.ndarray],
+    exempt: np.ndarray,
+) -> SearchProblem:
+    """The band, cap, allowed arcs and locks of a unit model, for the contiguous search."""
+    unit = model.arc_item
+    rep = model.arc_agent
+    banned = np.zeros(len(unit), dtype=bool)
+    for arcs in inputs.banned.values():
+        banned[arcs] = True
+    # A locked unit keeps only its forced arc, so the search can bring it back there.
+    forced = np.zeros(len(unit), dtype=bool)
+    for arcs in inputs.fixed.values():
+        forced[arcs] = True
+    banned |= np.isin(unit, unit[forced]) & ~forced
+    keep = np.flatnonzero(~banned)
+    pairs = list(zip(unit[keep].tolist(), rep[keep].tolist(), strict=True))
+    cost = dict(zip(pairs, model.arc_cost[keep].tolist(), strict=True))
+    moved = inputs.arc_moved[keep]
+    disruption = {k: v for k, v in zip(pairs, moved.tolist(), strict=True) if v}
     spec = inputs.base.spec
     m = spec.balance[0]
     tol = spec.tolerance_for(m)
     target = inputs.base.targets[m]
-    cap = math.inf if inputs.base.disruption_cap is None else inputs.base.disruption_cap
-    fixed = repair_contiguity(unit_rep, islands, neighbours, cost, exempt)
-    fixed = rebalance(
-        fixed, neighbours, inputs.unit_metrics[m], target * (1 - tol), target * (1 + tol),
-        cost, exempt, moved, cap,
-    )  # fmt: skip
-    arc_of = {k: j for j, k in enumerate(zip(unit, rep, strict=True))}
-    choice = [arc_of.get((u, int(r)), -1) for u, r in enumerate(fixed)]
-    if min(choice) < 0:
-        return None
-    x = model.assignment_vector(np.array(choice, dtype=np.int64))
-    if model.linear.max_violation(x) > 1e-6:
-        return None
-    geo = inputs.geography
-    if find_islands(fixed, geo.edges, exempt, neighbours, inputs.home_unit, inputs.unit_metrics[m]):
-        return None
-    return model.linear.evaluate(x), x
+    home = inputs.home_unit
+    return SearchProblem(
+        neighbours=[[int(v) for v in nb] for nb in neighbours],
+        load=inputs.unit_metrics[m],
+        lower=target * (1 - tol),
+        upper=target * (1 + tol),
+        exempt=exempt,
+        cost=cost,
+        disruption=disruption,
+        cap=math.inf if inputs.base.disruption_cap is None else inputs.base.disruption_cap,
+        home_exempt=tuple(r for r, h in enumerate(home) if h >= 0 and exempt[h]),
+    )
 
 
 def _best_found(
@@ -284,26 +337,46 @@ def _best_found(
     t0: float,
     rounds: int,
     cuts: int,
+    inputs: UnitInputs,
+    least_balanced: float | None,
 ) -> SolveOutcome:
     """Out of time: the best contiguous alignment found, against the best bound."""
     solver = "" if last is None else last.solver
     runtime = time.perf_counter() - t0
     note = f"time limit; {rounds} solve(s), {cuts} cut(s)"
     if best is None:
-        return _out_of_time(last, t0)
+        return _out_of_time(last, t0, _shortfall(inputs, least_balanced))
     return SolveOutcome.proven(
         best[0], bound, best[1], integral=False, solver=solver, runtime_s=runtime,
-        detail=f"{note}; best contiguous alignment from the repair of the last islands",
+        detail=f"{note}; best contiguous alignment from the search after the last islands",
     )  # fmt: skip
 
 
-def _out_of_time(last: SolveOutcome | None, t0: float) -> SolveOutcome:
+def _shortfall(inputs: UnitInputs, least_balanced: float | None) -> str:
+    """What the search learnt about the cap, as the end of a sentence (may be empty)."""
+    cap = inputs.base.disruption_cap
+    if cap is None or least_balanced is None or least_balanced <= cap:
+        return ""
+    basis = inputs.base.spec.disruption_basis
+    total = (
+        float(inputs.base.accounts["potential"].sum())
+        if basis == "potential"
+        else float(len(inputs.base.accounts))
+    )
+    what = "of the potential" if basis == "potential" else "of the accounts"
+    return (
+        f"; the contiguous territories in band that the search found moved "
+        f"{least_balanced / total:.0%} {what}, above the cap of {cap / total:.0%}"
+    )
+
+
+def _out_of_time(last: SolveOutcome | None, t0: float, why: str = "") -> SolveOutcome:
     """No contiguous alignment within the time: keep the bound, report no solution."""
     return SolveOutcome(
         SolveStatus.NO_SOLUTION, math.nan, -math.inf if last is None else last.bound,
         math.inf, None, "" if last is None else last.solver,
         time.perf_counter() - t0,
-        detail="time ran out before a contiguous alignment was found",
+        detail="time ran out before a contiguous alignment was found" + why,
     )  # fmt: skip
 
 
