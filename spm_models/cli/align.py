@@ -285,6 +285,14 @@ def run(args: argparse.Namespace) -> int:
         )
         summary["gap_scope"] = scope
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if not result.status.is_ok:
+        # No alignment to show figures of: say why in one sentence instead of nan figures.
+        print(
+            f"{result.status}: no alignment of {len(result.assignment):,} accounts to "
+            f"{len(result.territories)} territories; {result.detail}; wrote {out}",
+            file=sys.stderr,
+        )
+        return 1
     shown = summary.get("gap_all_pairs", summary["gap"])
     gap = "n/a" if shown is None else f"{100 * shown:.3f}%"
     if scope:

@@ -88,6 +88,8 @@ class SearchResult:
         search visited (None: it found none).
     iterations : int
         Moves tried.
+    out_of_band : int
+        Territories of ``unit_rep`` whose load is outside their band.
     """
 
     unit_rep: np.ndarray
@@ -95,6 +97,7 @@ class SearchResult:
     disruption: float
     least_balanced_disruption: float | None
     iterations: int
+    out_of_band: int = 0
 
 
 class _State:
@@ -261,7 +264,9 @@ def contiguous_search(
         rep = np.array(best[1], dtype=np.int64)
         spent = sum(p.disruption.get((u, int(r)), 0.0) for u, r in enumerate(rep))
         return SearchResult(rep, True, spent, least, it)
-    return SearchResult(np.array(state.rep, dtype=np.int64), False, state.spent, least, it)
+    outside = sum(state.viol(r, x) > IN_BAND * target for r, x in enumerate(state.tload))
+    rep = np.array(state.rep, dtype=np.int64)
+    return SearchResult(rep, False, state.spent, least, it, outside)
 
 
 def _territory_worth(problem: SearchProblem, n_reps: int) -> float:

@@ -27,7 +27,11 @@ from spm_models.territory.contiguity import (
     repair_contiguity,
     territory_components,
 )
-from spm_models.territory.contiguous_search import SearchProblem, contiguous_search
+from spm_models.territory.contiguous_search import (
+    SearchProblem,
+    SearchResult,
+    contiguous_search,
+)
 from spm_models.territory.heuristics import solve_assignment
 from spm_models.territory.inputs import AlignmentSpec, prepare_alignment
 from spm_models.territory.metrics import (
@@ -208,11 +212,11 @@ def solve_contiguous(
     best: tuple[float, np.ndarray] | None = None
     bound = -math.inf
     start = None
-    least_balanced: float | None = None
+    closest: SearchResult | None = None
     while True:
         left = None if time_limit is None else time_limit - (time.perf_counter() - t0)
         if left is not None and left <= 1.0:
-            found = _best_found(outcome, best, bound, t0, rounds, cuts, inputs, least_balanced)
+            found = _best_found(outcome, best, bound, t0, rounds, cuts, inputs, closest)
             return found, rounds, cuts
         outcome = solve_assignment(
             replace(model, linear=linear), solver=solver, time_limit=left, mip_gap=gap,
@@ -234,12 +238,11 @@ def solve_contiguous(
         linear = _with_rows(linear, mat, names)
         cuts += len(names)
         left = math.inf if time_limit is None else time_limit - (time.perf_counter() - t0)
-        repaired, balanced = _repair(
+        repaired, searched = _repair(
             inputs, model, unit_rep, islands, neighbours, exempt,
             seconds=max(SEARCH_SHARE * min(left, 120.0), 1.0), seed=rounds,
         )  # fmt: skip
-        if balanced is not None:
-            least_balanced = min(least_balanced or math.inf, balanced)
+        closest = searched if closest is None else _closer(closest, searched)
         if repaired is not None and (best is None or repaired[0] < best[0]):
             best = repaired
         start = None if best is None else best[1]
@@ -261,33 +264,32 @@ def _repair(
     *,
     seconds: float,
     seed: int = 0,
-) -> tuple[tuple[float, np.ndarray] | None, float | None]:
+) -> tuple[tuple[float, np.ndarray] | None, SearchResult]:
     """A contiguous alignment near ``unit_rep`` that meets every row, with its objective.
 
     The islands join adjacent territories, then :func:`contiguous_search` brings the loads
-    back into band under the cap. Returns ``((objective, x) or None, least disruption of a
-    balanced contiguous alignment the search saw, or None)``.
+    back into band under the cap. Returns ``((objective, x) or None, the search's result)``.
     """
     problem = _search_problem(inputs, model, neighbours, exempt)
     fixed = repair_contiguity(unit_rep, islands, neighbours, problem.cost, exempt)
     found = contiguous_search(problem, fixed, time_limit=seconds, seed=seed)
     if not found.feasible:
-        return None, found.least_balanced_disruption
+        return None, found
     arcs = zip(model.arc_item.tolist(), model.arc_agent.tolist(), strict=True)
     arc_of = {k: j for j, k in enumerate(arcs)}
     choice = [arc_of.get((u, int(r)), -1) for u, r in enumerate(found.unit_rep)]
     if min(choice) < 0:
-        return None, found.least_balanced_disruption
+        return None, found
     x = model.assignment_vector(np.array(choice, dtype=np.int64))
     # The search balances the first metric; the rows check every other one and the locks.
     if model.linear.max_violation(x) > 1e-6:
-        return None, found.least_balanced_disruption
+        return None, found
     m = inputs.base.spec.balance[0]
     geo = inputs.geography
     load = inputs.unit_metrics[m]
     if find_islands(found.unit_rep, geo.edges, exempt, neighbours, inputs.home_unit, load):
-        return None, found.least_balanced_disruption
-    return (model.linear.evaluate(x), x), found.least_balanced_disruption
+        return None, found
+    return (model.linear.evaluate(x), x), found
 
 
 def _search_problem(
@@ -338,36 +340,53 @@ def _best_found(
     rounds: int,
     cuts: int,
     inputs: UnitInputs,
-    least_balanced: float | None,
+    closest: SearchResult | None,
 ) -> SolveOutcome:
     """Out of time: the best contiguous alignment found, against the best bound."""
     solver = "" if last is None else last.solver
     runtime = time.perf_counter() - t0
     note = f"time limit; {rounds} solve(s), {cuts} cut(s)"
     if best is None:
-        return _out_of_time(last, t0, _shortfall(inputs, least_balanced))
+        return _out_of_time(last, t0, _shortfall(inputs, closest))
     return SolveOutcome.proven(
         best[0], bound, best[1], integral=False, solver=solver, runtime_s=runtime,
         detail=f"{note}; best contiguous alignment from the search after the last islands",
     )  # fmt: skip
 
 
-def _shortfall(inputs: UnitInputs, least_balanced: float | None) -> str:
-    """What the search learnt about the cap, as the end of a sentence (may be empty)."""
-    cap = inputs.base.disruption_cap
-    if cap is None or least_balanced is None or least_balanced <= cap:
+def _closer(a: SearchResult, b: SearchResult) -> SearchResult:
+    """The search result nearer to a feasible alignment (fewer territories out of band)."""
+    return b if (b.out_of_band, b.disruption) < (a.out_of_band, a.disruption) else a
+
+
+def _shortfall(inputs: UnitInputs, closest: SearchResult | None) -> str:
+    """What the search learnt about band and cap, as the end of a sentence (may be empty)."""
+    base = inputs.base
+    cap = base.disruption_cap
+    if closest is None or closest.feasible:
         return ""
-    basis = inputs.base.spec.disruption_basis
-    total = (
-        float(inputs.base.accounts["potential"].sum())
-        if basis == "potential"
-        else float(len(inputs.base.accounts))
-    )
-    what = "of the potential" if basis == "potential" else "of the accounts"
-    return (
-        f"; the contiguous territories in band that the search found moved "
-        f"{least_balanced / total:.0%} {what}, above the cap of {cap / total:.0%}"
-    )
+    basis = base.spec.disruption_basis
+    potential = float(base.accounts["potential"].sum())
+    total = potential if basis == "potential" else float(len(base.accounts))
+    what = "potential" if basis == "potential" else "accounts"
+    balanced = closest.least_balanced_disruption
+    if cap is not None and balanced is not None and balanced > cap and total > 0:
+        return (
+            f"; the contiguous territories in band that the search found moved "
+            f"{balanced / total:.0%} of the {what}, above the cap of {cap / total:.0%}"
+        )
+    if closest.out_of_band:
+        if cap is None or total <= 0:
+            within = ""
+        elif closest.disruption <= cap + 1e-9:
+            within = f" within the cap of {cap / total:.0%}"
+        else:
+            within = f" (moving {closest.disruption / total:.0%} of the {what})"
+        return (
+            f"; the closest contiguous alignment the search found{within} left "
+            f"{closest.out_of_band} of {len(base.reps)} territories outside their band"
+        )
+    return ""
 
 
 def _out_of_time(last: SolveOutcome | None, t0: float, why: str = "") -> SolveOutcome:
