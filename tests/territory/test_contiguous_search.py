@@ -108,3 +108,32 @@ def test_a_locked_unit_keeps_its_only_arc_and_the_same_seed_repeats_the_walk():
     again = contiguous_search(prob, start, seed=7)
     assert first.feasible and first.unit_rep[2] == 0
     assert first.unit_rep.tolist() == again.unit_rep.tolist()
+
+
+def test_the_shortfall_sentence_says_what_contiguity_needed():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from spm_models.territory.contiguous_search import SearchResult
+    from spm_models.territory.units import _shortfall
+
+    base = SimpleNamespace(
+        disruption_cap=200.0,
+        spec=SimpleNamespace(disruption_basis="accounts"),
+        accounts=pd.DataFrame({"potential": np.ones(1000)}),
+        reps=pd.DataFrame({"rep_id": [f"R{i}" for i in range(10)]}),
+    )
+    inputs = SimpleNamespace(base=base)
+    rep = np.zeros(3, dtype=np.int64)
+    over = SearchResult(rep, False, 200.0, 310.0, 10, 2)
+    assert _shortfall(inputs, over) == (
+        "; the contiguous territories in band that the search found moved 31% of the "
+        "accounts, above the cap of 20%"
+    )
+    short = SearchResult(rep, False, 200.0, None, 10, 3)
+    assert _shortfall(inputs, short) == (
+        "; the closest contiguous alignment the search found within the cap of 20% left "
+        "3 of 10 territories outside their band"
+    )
+    assert _shortfall(inputs, SearchResult(rep, True, 150.0, 150.0, 10)) == ""
