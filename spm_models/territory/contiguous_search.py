@@ -130,6 +130,16 @@ class _State:
     def viol(self, r: int, x: float) -> float:
         return max(x - self.upper[r], 0.0) + max(self.lower[r] - x, 0.0)
 
+    def violation_change(self, u: int, src: int, dst: int) -> float:
+        """Change of the total band violation when ``u`` moves from ``src`` to ``dst``."""
+        x = self.load[u]
+        return (
+            self.viol(src, self.tload[src] - x)
+            + self.viol(dst, self.tload[dst] + x)
+            - self.viol(src, self.tload[src])
+            - self.viol(dst, self.tload[dst])
+        )
+
     def dis(self, u: int, r: int) -> float:
         return self.p.disruption.get((u, r), 0.0)
 
@@ -159,12 +169,7 @@ class _State:
 
     def move(self, u: int, dst: int) -> None:
         src = self.rep[u]
-        self.violation += (
-            self.viol(src, self.tload[src] - self.load[u])
-            + self.viol(dst, self.tload[dst] + self.load[u])
-            - self.viol(src, self.tload[src])
-            - self.viol(dst, self.tload[dst])
-        )
+        self.violation += self.violation_change(u, src, dst)
         self.tload[src] -= self.load[u]
         self.tload[dst] += self.load[u]
         self.spent += self.dis(u, dst) - self.dis(u, src)
@@ -282,13 +287,7 @@ def _delta(
     travel0: float,
 ) -> float:  # fmt: skip
     """Energy change of moving ``u`` from ``src`` to ``dst``."""
-    x = state.load[u]
-    viol = (
-        state.viol(src, state.tload[src] - x)
-        + state.viol(dst, state.tload[dst] + x)
-        - state.viol(src, state.tload[src])
-        - state.viol(dst, state.tload[dst])
-    ) / target
+    viol = state.violation_change(u, src, dst) / target
     spent = state.spent + state.dis(u, dst) - state.dis(u, src)
     over = (max(spent - state.p.cap, 0.0) - max(state.spent - state.p.cap, 0.0)) / worth
     travel = (state.arc_cost(u, dst) - state.arc_cost(u, src)) / travel0

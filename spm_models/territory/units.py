@@ -366,8 +366,11 @@ def _shortfall(inputs: UnitInputs, closest: SearchResult | None) -> str:
     if closest is None or closest.feasible:
         return ""
     basis = base.spec.disruption_basis
-    potential = float(base.accounts["potential"].sum())
-    total = potential if basis == "potential" else float(len(base.accounts))
+    total = (
+        float(base.accounts["potential"].sum())
+        if basis == "potential"
+        else float(len(base.accounts))
+    )
     what = "potential" if basis == "potential" else "accounts"
     balanced = closest.least_balanced_disruption
     if cap is not None and balanced is not None and balanced > cap and total > 0:
