@@ -11,9 +11,16 @@ from spm_models.errors import InfeasibleModelError
 from spm_models.territory import align_territories
 from spm_models.territory.decompose import align_national
 from spm_models.territory.geo import distance_matrix_km
-from spm_models.territory.inputs import AlignmentSpec, rep_targets, validate_alignment_tables
+from spm_models.territory.inputs import (
+    AlignmentSpec,
+    prepare_alignment,
+    rep_targets,
+    validate_alignment_tables,
+)
 from spm_models.territory.lagrangian import bound_problem, improve_prices, lagrangian_bound
+from spm_models.territory.model import build_alignment
 from spm_models.territory.partition import partition_reps, route_accounts
+from spm_models.territory.solve import solve_linear
 from tests.territory.toy import line_company
 
 pytestmark = pytest.mark.solver
@@ -97,18 +104,17 @@ def test_lagrangian_at_zero_prices_is_nearest_rep_travel() -> None:
 def test_subgradient_reaches_the_lp_bound_on_a_small_instance(company) -> None:
     spec = AlignmentSpec(balance=("workload",), tolerance=0.1, max_disruption=0.3, k_nearest=None)
     p = _problem(company.accounts, company.reps, spec, k=len(company.reps))
-    lp = align_territories(
-        company.accounts,
-        company.reps,
-        spec=spec,
-        method="lp-fix",
-        time_limit=60,
-        mip_gap=1e-6,
-        check_pruning=False,
+    relaxed = solve_linear(
+        build_alignment(prepare_alignment(company.accounts, company.reps, spec=spec)).linear,
+        relax=True,
+    )
+    # Any feasible alignment bounds the Lagrangian from above; a 1 % MIP gap is enough for one.
+    feasible = align_territories(
+        company.accounts, company.reps, spec=spec, time_limit=30, mip_gap=1e-2, check_pruning=False
     )
     _, _, best = improve_prices(p, np.zeros((1, len(company.reps))), 0.0, iterations=400)
-    assert best.bound <= lp.objective + 1e-6  # weak duality
-    assert best.bound >= 0.99 * lp.bound  # within 1 % of the LP bound
+    assert best.bound <= feasible.objective + 1e-6  # weak duality
+    assert best.bound >= 0.995 * relaxed.objective  # within 0.5 % of the LP bound
 
 
 def test_partition_gives_compact_parts_of_equal_size(company) -> None:
