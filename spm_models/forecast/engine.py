@@ -13,7 +13,10 @@ components a series can carry and why the others are left out; the rules are set
 
 from __future__ import annotations
 
+import threading
 import warnings
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -158,6 +161,42 @@ class StatsFit:
         return np.asarray(self.model.predict(h)["mean"], dtype="float64")
 
 
+#: Fitted components kept per process. A planning chain refits the same component on the same
+#: training data many times: the backtest of the combination and of each component alone, the
+#: interval calibration of each, and the year-total interval all cut the same windows. A fit is
+#: a pure function of (component, data), so the second fit is read back instead of re-run.
+FIT_CACHE_SIZE = 1024
+
+_fit_cache: OrderedDict[tuple, object] = OrderedDict()
+_fit_cache_lock = threading.Lock()
+
+
+def _remembered(key: tuple, fit: Callable[[], object]) -> object:
+    """The cached result for ``key``, or ``fit()`` stored under it (least recently used out)."""
+    if FIT_CACHE_SIZE <= 0:
+        return fit()
+    with _fit_cache_lock:
+        if key in _fit_cache:
+            _fit_cache.move_to_end(key)
+            return _fit_cache[key]
+    value = fit()
+    with _fit_cache_lock:
+        _fit_cache[key] = value
+        while len(_fit_cache) > FIT_CACHE_SIZE:
+            _fit_cache.popitem(last=False)
+    return value
+
+
+def clear_fit_cache() -> None:
+    """Forget every remembered component fit (to free memory or measure fitting time)."""
+    with _fit_cache_lock:
+        _fit_cache.clear()
+
+
+def _data_key(y: np.ndarray) -> tuple:
+    return (len(y), y.tobytes())
+
+
 def _statsforecast_model(name: str):
     from statsforecast.models import AutoARIMA, AutoCES, AutoETS, DynamicOptimizedTheta
 
@@ -197,6 +236,10 @@ def fit_component(name: str, y: np.ndarray):
         raise ValueError(f"unknown component {name!r}; known: {FULL_COMPONENTS + SHORT_COMPONENTS}")
     if float(np.ptp(y)) == 0.0:
         return LastValue(float(y[-1]))
+    return _remembered(("component", name, *_data_key(y)), lambda: _fit_statsforecast(name, y))
+
+
+def _fit_statsforecast(name: str, y: np.ndarray):
     try:
         with warnings.catch_warnings():
             # statsforecast's optimiser warns on hard series; the fit is still usable and a
@@ -294,14 +337,19 @@ def fit_seasonal_ets(y: np.ndarray, period: int) -> OwnSeasonFit | None:
     AutoETS still chooses by AICc among error, trend and season forms (additive or
     multiplicative, damped or not), so a pattern that is better left out is left out.
     """
-    from statsforecast.models import AutoETS
-
     if not 1 < period <= MAX_ETS_SEASON or len(y) < 2 * period:
         return None
+    y = np.asarray(y, dtype="float64")
+    return _remembered(("seasonal_ets", period, *_data_key(y)), lambda: _fit_own_season(y, period))
+
+
+def _fit_own_season(y: np.ndarray, period: int) -> OwnSeasonFit | None:
+    from statsforecast.models import AutoETS
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            fit = StatsFit(AutoETS(season_length=period).fit(np.asarray(y, dtype="float64")))
+            fit = StatsFit(AutoETS(season_length=period).fit(y))
             if not np.all(np.isfinite(fit.forecast(1))):
                 return None
             return OwnSeasonFit(fit)
