@@ -92,6 +92,14 @@ def tiny_reports(tiny_render: Path) -> Path:
     return tiny_render
 
 
+def test_the_shared_rendering_stays_on_one_worker(request: pytest.FixtureRequest) -> None:
+    # Under --dist loadgroup every test of the group must reach the worker that renders, or
+    # the other worker sits idle for the whole rendering.
+    if not request.config.getoption("loadgroup", False):
+        pytest.skip("not run with --dist loadgroup")
+    assert request.node.nodeid.endswith(f"@{TINY_RENDER_GROUP}"), request.node.nodeid
+
+
 def _pages(reports: Path) -> list[Path]:
     return sorted(p for p in reports.rglob("*.html") if "_failed" not in p.parts)
 
