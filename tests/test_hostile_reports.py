@@ -165,6 +165,8 @@ def _active_markup(text: str) -> list[str]:
     return parser.found
 
 
+# Both tests of the hostile rendering share the browser group, so it is rendered once.
+@pytest.mark.xdist_group("browser")
 def test_hostile_names_reach_the_pages_only_as_text(hostile_reports: Path) -> None:
     pages = _pages(hostile_reports)
     stems = [stem for stem, _ in load_scenario(TESTS_SCENARIOS / "tiny.yaml").notebooks]
