@@ -9,6 +9,8 @@ site, capacity, ``x <= open``, exactly ``p`` open):
 2. a location-allocation heuristic: open the ``p`` sites the LP opens most, assign points
    to them as a generalized assignment problem (:func:`~spm_models.territory.gap_solve.solve_gap`),
    move each centre to the best site of its own cluster and re-assign, while it improves;
+   re-solve a few neighbouring territories exactly; then let HiGHS re-choose the centres on
+   which the LP and the incumbent disagree (:func:`lp_guided_search`);
 3. reduced-cost fixing: a column whose reduced cost exceeds the incumbent's gap to the LP
    bound cannot be in a better solution and is dropped;
 4. HiGHS on what is left, started from the incumbent. The bound reported holds for the
@@ -167,7 +169,49 @@ def location_allocation(
         cost, demand, capacity, sites, site_of, until, integral=model.linear.integral_objective
     )
     x = _columns(model, sites, site_of)
-    return x if model.linear.evaluate(x) < best_obj else best_x
+    if model.linear.evaluate(x) < best_obj:
+        best_x, best_obj = x, model.linear.evaluate(x)
+    guided = lp_guided_search(model, x_lp, best_x, until=until)
+    return guided if guided is not None and model.linear.evaluate(guided) < best_obj else best_x
+
+
+def lp_guided_search(
+    model: AssignmentModel, x_lp: np.ndarray, x_best: np.ndarray, *, until: float, near: int = 3
+) -> np.ndarray | None:
+    """Re-solve the sites on which the LP and the incumbent disagree (RINS; Danna et al. 2005).
+
+    A site that both open stays open, and a site that both leave closed (LP value 0) stays
+    closed with every assignment to it, unless it is one of the ``near`` sites closest to a
+    disputed site; HiGHS chooses the other centres and every assignment, started from the
+    incumbent. Where local moves of one or a few centres stall, this moves
+    several centres at once, in the places the LP relaxation points at.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Columns of the sub-model's best solution (feasible for the whole model), or ``None``
+        when nothing was left to choose or no time remained.
+    """
+    k, linear = model.n_arcs, model.linear
+    lp_open, best_open = x_lp[k:], x_best[k:] > 0.5
+    keep_open = best_open & (lp_open > 1 - 1e-6)
+    shut = ~best_open & (lp_open < 1e-6)
+    left = until - time.perf_counter()
+    if left < 0.5 or (keep_open | shut).all():
+        return None
+    # The better centre is often a neighbour of a disputed one that the LP left at 0, so the
+    # sites nearest each disputed site are freed too.
+    cost = _dense(model)[0]
+    for site in np.flatnonzero(~(keep_open | shut)):
+        closest_point = int(np.argmin(cost[:, site]))
+        shut[np.argsort(cost[closest_point], kind="stable")[: near + 1]] = False
+    lower, upper = linear.col_lower.copy(), linear.col_upper.copy()
+    lower[k:][keep_open] = 1.0
+    upper[k:][shut] = 0.0
+    upper[:k][shut[model.arc_agent]] = 0.0
+    sub = linear.with_bounds(lower, upper)
+    out = solve_linear(sub, time_limit=left, mip_gap=1e-9, start=x_best, threads=1)
+    return out.x if out.x is not None and linear.max_violation(out.x) <= 1e-6 else None
 
 
 def _allocate(

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from spm_models.cli import main
@@ -13,7 +15,8 @@ from spm_models.errors import InputDataError
 from spm_models.territory import SolveStatus, pmedcap_model
 from spm_models.territory.gap_instances import read_cpmp_file, read_lorena_senne_file
 from spm_models.territory.pmedian import build_pmedian, open_sites
-from spm_models.territory.pmedian_solve import solve_pmedian_exact
+from spm_models.territory.pmedian_solve import _columns, lp_guided_search, solve_pmedian_exact
+from spm_models.territory.solve import solve_linear
 
 pytestmark = pytest.mark.solver
 
@@ -91,3 +94,21 @@ def test_lorena_senne_format_errors(tmp_path: Path, text: str, match: str) -> No
     with pytest.raises(InputDataError, match=r"broken\.txt") as info:
         read_lorena_senne_file(path)
     assert info.match(match)
+
+
+def test_lp_guided_search_moves_the_centre_the_lp_points_at() -> None:
+    # Points at 0, 1, 2 and 10, 11, 12 on a line, p = 2, room for everything at any centre.
+    # The incumbent's centres 0 and 11 cost 3 + 2 = 5; the LP opens 1 and 11, cost 2 + 2 = 4.
+    where = np.array([0.0, 1.0, 2.0, 10.0, 11.0, 12.0])
+    cost = np.abs(where[:, None] - where[None, :])
+    model = build_pmedian(cost, np.ones(6), 2, np.full(6, 6.0), integral_objective=True)
+    lp = solve_linear(model.linear, relax=True, threads=1)
+    assert set(open_sites(model, lp.x)) == {1, 4}
+    incumbent = _columns(model, np.array([0, 4]), np.array([0, 0, 0, 4, 4, 4]))
+    assert model.linear.evaluate(incumbent) == pytest.approx(5.0)
+    better = lp_guided_search(model, lp.x, incumbent, until=time.perf_counter() + 10)
+    assert better is not None and model.linear.max_violation(better) <= 1e-6
+    assert model.linear.evaluate(better) == pytest.approx(4.0)
+    assert set(open_sites(model, better)) == {1, 4}
+    # Nothing is in dispute when the incumbent is the LP's own answer.
+    assert lp_guided_search(model, lp.x, lp.x, until=time.perf_counter() + 10) is None
