@@ -10,8 +10,9 @@
 3. a short HiGHS solve of the reduced model from that incumbent, which closes small problems;
 4. a tabu search over shifts and swaps with adaptive overflow penalties
    (:func:`~spm_models.territory.gap_search.tabu_search`);
-5. MIP neighbourhoods: free the jobs of a few agents, solve that sub-problem exactly with
-   HiGHS from the incumbent, keep any improvement, re-descend and re-fix arcs;
+5. MIP neighbourhoods: first the jobs whose incumbent agent the LP does not back fully
+   (RINS), then the jobs of a few agents at a time; each sub-problem is solved exactly with
+   HiGHS from the incumbent, keeping any improvement, re-descending and re-fixing arcs;
 6. HiGHS on the reduced model from the best incumbent for the rest of the time, for the
    bound. The bound reported is valid for the whole model: the smaller of the reduced
    model's bound and the LP bound plus the smallest dropped reduced cost.
@@ -94,6 +95,7 @@ class _State:
     integral: bool
     lp_bound: float
     rc: np.ndarray  # agents x jobs LP reduced costs (>= 0 where the arc is at 0)
+    x_lp: np.ndarray | None = None  # agents x jobs LP relaxation values
     best: np.ndarray | None = None
     best_obj: float = math.inf
 
@@ -180,7 +182,9 @@ def solve_gap(
         return _finish(sign, lp.status, math.nan, lp.bound, None, math.nan, math.nan, lp, t0)
     m, n = cost.shape
     lam = np.maximum(-lp.row_dual[n : n + m], 0.0)
-    st = _State(cost, usage, capacity, integral, lp.objective, lp.col_dual.reshape(m, n))
+    st = _State(
+        cost, usage, capacity, integral, lp.objective, lp.col_dual.reshape(m, n), lp.x.reshape(m, n)
+    )
     notes = [f"LP {sign * lp.objective:.6g}"]
     rng = np.random.default_rng(seed)
     _lagrangian_heuristic(st, lam, lp.x.reshape(m, n), rng)
@@ -208,6 +212,9 @@ def solve_gap(
             st.offer(descend(cost, usage, capacity, st.best))
         notes.append(f"tabu {moves} moves {sign * st.best_obj:.6g}")
         search_until = time.perf_counter() + search_share * time_limit
+        rins_until = min(search_until, time.perf_counter() + 0.25 * search_share * time_limit)
+        if _lp_guided(st, rins_until, threads):
+            notes.append(f"LP-guided {sign * st.best_obj:.6g}")
         n_sub = _neighbourhoods(st, rng, search_until, threads)
         notes.append(f"{n_sub} neighbourhoods {sign * st.best_obj:.6g}")
         if left() > 0.5:
@@ -313,6 +320,45 @@ def _reduced_mip(st: _State, time_limit: float, threads: int | None) -> float:
     )
     st.offer(sol)
     return min(bound, st.dropped_floor(keep))
+
+
+def _lp_guided(st: _State, until: float, threads: int | None) -> bool:
+    """Re-solve the jobs whose incumbent agent the LP does not back fully (RINS).
+
+    A job that the LP relaxation and the incumbent both give wholly to one agent keeps it;
+    every other job is re-assigned exactly by HiGHS over its kept arcs, from the incumbent.
+    It moves many jobs at once where the LP points, where the agent neighbourhoods move a
+    few agents' jobs. Returns whether it improved the incumbent.
+    """
+    if st.best is None or st.x_lp is None or until - time.perf_counter() < 0.5:
+        return False
+    sol, n = st.best, st.cost.shape[1]
+    settled = st.x_lp[sol, np.arange(n)] > 1 - 1e-6
+    jobs = np.flatnonzero(~settled)
+    if jobs.size == 0:
+        return False
+    fixed = np.flatnonzero(settled)
+    m = st.cost.shape[0]
+    cap = st.capacity - np.bincount(sol[fixed], weights=st.usage[sol[fixed], fixed], minlength=m)
+    keep = st.kept_arcs()[:, jobs]
+    sub, _, _ = _solve_sub(
+        st.cost[:, jobs],
+        st.usage[:, jobs],
+        cap,
+        keep,
+        sol[jobs],
+        st.integral,
+        until - time.perf_counter(),
+        threads,
+    )
+    if sub is None:
+        return False
+    cand = sol.copy()
+    cand[jobs] = sub
+    if not st.offer(cand):
+        return False
+    st.offer(descend(st.cost, st.usage, st.capacity, st.best))
+    return True
 
 
 def _neighbourhoods(st: _State, rng: np.random.Generator, until: float, threads: int | None) -> int:

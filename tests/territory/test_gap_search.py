@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from spm_models import config
-from spm_models.territory import SolveStatus, read_gap_file
+from spm_models.territory import SolveStatus, gap_solve, read_gap_file
 from spm_models.territory.gap_instances import GapInstance
 from spm_models.territory.gap_search import (
     descend,
@@ -20,6 +20,7 @@ from spm_models.territory.gap_search import (
     total_cost,
 )
 from spm_models.territory.gap_solve import solve_gap
+from spm_models.territory.solve import solve_linear
 
 pytestmark = pytest.mark.solver
 
@@ -87,3 +88,20 @@ def test_gap1_proven_optimal() -> None:
         assert res.status == SolveStatus.OPTIMAL, problem.name
         assert res.objective == pytest.approx(optimum) and res.bound == pytest.approx(optimum)
         assert is_feasible(problem.usage, problem.capacity, res.agent_of)
+
+
+def test_lp_guided_resolve_frees_the_jobs_the_lp_disputes() -> None:
+    # Three agents of capacity 1, three jobs. The LP (integral here) gives job j to agent j at
+    # cost 1 each; the incumbent swaps jobs 0 and 1 (cost 5 + 5 + 1) and keeps job 2 where
+    # the LP has it, so only jobs 0 and 1 are re-solved, to the optimum of 3.
+    cost = np.array([[1.0, 5.0, 9.0], [5.0, 1.0, 9.0], [9.0, 9.0, 1.0]])
+    usage, capacity = np.ones((3, 3)), np.ones(3)
+    lp = solve_linear(gap_solve._model(cost, usage, capacity, None, True), relax=True)
+    st = gap_solve._State(
+        cost, usage, capacity, True, lp.objective, lp.col_dual.reshape(3, 3), lp.x.reshape(3, 3)
+    )
+    assert st.offer(np.array([1, 0, 2]))
+    assert gap_solve._lp_guided(st, time.perf_counter() + 10, threads=1)
+    assert st.best.tolist() == [0, 1, 2] and st.best_obj == pytest.approx(3.0)
+    # Nothing is disputed once the incumbent is the LP's answer.
+    assert not gap_solve._lp_guided(st, time.perf_counter() + 10, threads=1)
