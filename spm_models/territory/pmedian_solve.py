@@ -69,13 +69,22 @@ def solve_pmedian_exact(
     lp = solve_linear(linear, relax=True, threads=threads)
     if lp.status != SolveStatus.OPTIMAL:
         return solve_linear(linear, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
-    # Small instances close in a short plain solve; keep its answer when it proves.
+    end = t0 + budget
+
+    def left() -> float:
+        return end - time.perf_counter()
+
+    # Small instances close in a short plain solve; keep its answer when it proves. On large
+    # ones the LP alone can take much of the budget, so every share is capped by what is left.
     quick = solve_linear(
-        linear, time_limit=max(quick_share * budget, 0.5), mip_gap=mip_gap, threads=threads
+        linear,
+        time_limit=max(min(quick_share * budget, left()), 0.5),
+        mip_gap=mip_gap,
+        threads=threads,
     )
     if quick.status == SolveStatus.OPTIMAL:
         return quick
-    heur_until = time.perf_counter() + heuristic_share * budget
+    heur_until = min(time.perf_counter() + heuristic_share * budget, end - 0.5)
     x0 = location_allocation(model, lp.x, until=heur_until)
     if x0 is not None and linear.max_violation(x0) > 1e-6:
         x0 = None
@@ -92,8 +101,7 @@ def solve_pmedian_exact(
     floor = lp.objective + float(dropped.min()) if dropped.size else math.inf
     cols = np.flatnonzero(keep)
     sub = linear.with_bounds(linear.col_lower, np.where(keep, linear.col_upper, 0.0))
-    left = max(budget - (time.perf_counter() - t0), 0.5)
-    out = solve_linear(sub, time_limit=left, mip_gap=mip_gap, start=x0, threads=threads)
+    out = solve_linear(sub, time_limit=max(left(), 0.5), mip_gap=mip_gap, start=x0, threads=threads)
     x = out.x
     obj = out.objective if x is not None else math.nan
     if x0 is not None and (x is None or ub < obj):
