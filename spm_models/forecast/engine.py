@@ -194,7 +194,7 @@ def clear_fit_cache() -> None:
 
 
 def _data_key(y: np.ndarray) -> tuple:
-    return (len(y), y.tobytes())
+    return (y.tobytes(),)
 
 
 def _statsforecast_model(name: str):

@@ -322,6 +322,30 @@ def _reduced_mip(st: _State, time_limit: float, threads: int | None) -> float:
     return min(bound, st.dropped_floor(keep))
 
 
+def _resolve_jobs(
+    st: _State, jobs: np.ndarray, keep: np.ndarray, time_limit: float, threads: int | None
+) -> tuple[bool, bool]:
+    """Re-assign ``jobs`` exactly over the arcs ``keep`` (agents x jobs), the rest held.
+
+    The other jobs keep their incumbent agents and leave the capacity they do not use. An
+    improvement becomes the incumbent and is descended. Returns (improved, proven optimal).
+    """
+    sol, m = st.best, st.cost.shape[0]
+    fixed = np.setdiff1d(np.arange(st.cost.shape[1]), jobs)
+    cap = st.capacity - np.bincount(sol[fixed], weights=st.usage[sol[fixed], fixed], minlength=m)
+    sub, _, proven = _solve_sub(
+        st.cost[:, jobs], st.usage[:, jobs], cap, keep, sol[jobs], st.integral, time_limit, threads
+    )
+    if sub is None:
+        return False, proven
+    cand = sol.copy()
+    cand[jobs] = sub
+    if not st.offer(cand):
+        return False, proven
+    st.offer(descend(st.cost, st.usage, st.capacity, st.best))
+    return True, proven
+
+
 def _lp_guided(st: _State, until: float, threads: int | None) -> bool:
     """Re-solve the jobs whose incumbent agent the LP does not back fully (RINS).
 
@@ -332,33 +356,12 @@ def _lp_guided(st: _State, until: float, threads: int | None) -> bool:
     """
     if st.best is None or st.x_lp is None or until - time.perf_counter() < 0.5:
         return False
-    sol, n = st.best, st.cost.shape[1]
-    settled = st.x_lp[sol, np.arange(n)] > 1 - 1e-6
-    jobs = np.flatnonzero(~settled)
+    n = st.cost.shape[1]
+    jobs = np.flatnonzero(st.x_lp[st.best, np.arange(n)] <= 1 - 1e-6)
     if jobs.size == 0:
         return False
-    fixed = np.flatnonzero(settled)
-    m = st.cost.shape[0]
-    cap = st.capacity - np.bincount(sol[fixed], weights=st.usage[sol[fixed], fixed], minlength=m)
     keep = st.kept_arcs()[:, jobs]
-    sub, _, _ = _solve_sub(
-        st.cost[:, jobs],
-        st.usage[:, jobs],
-        cap,
-        keep,
-        sol[jobs],
-        st.integral,
-        until - time.perf_counter(),
-        threads,
-    )
-    if sub is None:
-        return False
-    cand = sol.copy()
-    cand[jobs] = sub
-    if not st.offer(cand):
-        return False
-    st.offer(descend(st.cost, st.usage, st.capacity, st.best))
-    return True
+    return _resolve_jobs(st, jobs, keep, until - time.perf_counter(), threads)[0]
 
 
 def _neighbourhoods(st: _State, rng: np.random.Generator, until: float, threads: int | None) -> int:
@@ -370,31 +373,13 @@ def _neighbourhoods(st: _State, rng: np.random.Generator, until: float, threads:
         sol = st.best
         agents = _pick_agents(rng, sol, m, size)
         jobs = np.flatnonzero(np.isin(sol, agents))
-        fixed = np.setdiff1d(np.arange(n), jobs)
-        cap = st.capacity - np.bincount(
-            sol[fixed], weights=st.usage[sol[fixed], fixed], minlength=m
-        )
         sub_keep = st.kept_arcs()[:, jobs]
         sub_keep &= np.isin(np.arange(m), agents)[:, None]
         sub_keep[sol[jobs], np.arange(len(jobs))] = True
         limit = min(2.0, until - time.perf_counter())
         t = time.perf_counter()
-        sub, _, proven = _solve_sub(
-            st.cost[:, jobs],
-            st.usage[:, jobs],
-            cap,
-            sub_keep,
-            sol[jobs],
-            st.integral,
-            limit,
-            threads,
-        )
+        _, proven = _resolve_jobs(st, jobs, sub_keep, limit, threads)
         count += 1
-        if sub is not None:
-            cand = sol.copy()
-            cand[jobs] = sub
-            if st.offer(cand):
-                st.offer(descend(st.cost, st.usage, st.capacity, st.best))
         took = time.perf_counter() - t
         if proven and took < 0.5:
             size = min(n, int(size * 1.15) + 1)

@@ -176,15 +176,21 @@ def location_allocation(
     sites, site_of = _regional_search(
         cost, demand, capacity, sites, site_of, until, integral=model.linear.integral_objective
     )
-    x = _columns(model, sites, site_of)
-    if model.linear.evaluate(x) < best_obj:
-        best_x, best_obj = x, model.linear.evaluate(x)
-    guided = lp_guided_search(model, x_lp, best_x, until=until)
+    regional = _columns(model, sites, site_of)
+    if model.linear.evaluate(regional) < best_obj:
+        best_x, best_obj = regional, model.linear.evaluate(regional)
+    guided = lp_guided_search(model, x_lp, best_x, until=until, cost=cost)
     return guided if guided is not None and model.linear.evaluate(guided) < best_obj else best_x
 
 
 def lp_guided_search(
-    model: AssignmentModel, x_lp: np.ndarray, x_best: np.ndarray, *, until: float, near: int = 3
+    model: AssignmentModel,
+    x_lp: np.ndarray,
+    x_best: np.ndarray,
+    *,
+    until: float,
+    near: int = 3,
+    cost: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Re-solve the sites on which the LP and the incumbent disagree (RINS; Danna et al. 2005).
 
@@ -192,7 +198,8 @@ def lp_guided_search(
     closed with every assignment to it, unless it is one of the ``near`` sites closest to a
     disputed site; HiGHS chooses the other centres and every assignment, started from the
     incumbent. Where local moves of one or a few centres stall, this moves
-    several centres at once, in the places the LP relaxation points at.
+    several centres at once, in the places the LP relaxation points at. ``cost`` is the
+    dense points x sites cost of the model when the caller already has it.
 
     Returns
     -------
@@ -209,7 +216,8 @@ def lp_guided_search(
         return None
     # The better centre is often a neighbour of a disputed one that the LP left at 0, so the
     # sites nearest each disputed site are freed too.
-    cost = _dense(model)[0]
+    if cost is None:
+        cost = _dense(model)[0]
     for site in np.flatnonzero(~(keep_open | shut)):
         closest_point = int(np.argmin(cost[:, site]))
         shut[np.argsort(cost[closest_point], kind="stable")[: near + 1]] = False
