@@ -1,11 +1,12 @@
 """Benchmark: the forecast page's chain with and without remembered component fits, one run.
 
-The chain is what ``notebooks/30_forecast.ipynb`` computes for the company total: the
-backtest of the combination, each component and the baselines, the headline fit, and the
-year-total interval. It runs twice in one process on the same generated company: first with
-``FIT_CACHE_SIZE = 0`` (every fit re-run), then with the default cache. Prints one JSON line
-per run, the speed-up ratio, and whether the backtest table, the forecast and the year
-interval are identical (they must be: the cache only skips refits of the same data).
+The chain is :func:`spm_models.forecast.headline.headline_forecast`, which the forecast page
+runs for the company total: the backtest of the combination, each component and the
+baselines, the headline fit, and the year-total interval. It runs twice in one process on the
+same generated company: first with ``FIT_CACHE_SIZE = 0`` (every fit re-run), then with the
+default cache. Prints one JSON line per run, the speed-up ratio, and whether the backtest
+table, the forecast and the year interval are identical (they must be: the cache only
+skips refits of the same data).
 
 Run::
 
@@ -22,21 +23,17 @@ import time
 import pandas as pd
 
 from spm_models.data import generate_company
-from spm_models.forecast import engine, make_forecaster, report
-from spm_models.forecast.backtest import compare, total_interval
+from spm_models.forecast import engine, report
 from spm_models.forecast.company import bookings_series
+from spm_models.forecast.headline import headline_forecast
 from spm_models.quota.inputs import QUOTA_BOOKING_TYPES
 
 
 def run_chain(history: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, tuple[float, ...]]:
     """The forecast page's figures for one history: backtest table, forecast, year interval."""
-    candidates, _ = report.backtest_candidates(len(history), 12, include_prophet=False, width=0.8)
-    comparison = compare(candidates, history, horizon=6, windows=3)
-    choice = report.headline_choice(comparison, default="auto")
-    params = report.forecaster_params(choice.key, False, 0.8)
-    fitted = make_forecaster(choice.key, **params).fit(history)
-    year = total_interval(fitted, periods=12, windows=12)
-    return comparison.table, fitted.predict(12), (year.total, year.lower, year.upper)
+    headline = headline_forecast(history, include_prophet=False)
+    year = headline.year
+    return headline.comparison.table, headline.forecast, (year.total, year.lower, year.upper)
 
 
 def main() -> None:
