@@ -4,15 +4,17 @@
 :func:`~spm_models.territory.pmedian.build_pmedian` (``x`` point-site assignment, ``open``
 site, capacity, ``x <= open``, exactly ``p`` open):
 
-1. the LP relaxation: a lower bound, and reduced costs; then a short plain HiGHS solve,
-   which closes small instances at once;
+1. the LP relaxation by column generation over each point's nearest sites
+   (:func:`~spm_models.territory.pmedian_lp.priced_lp`): a lower bound, and reduced costs
+   of every column; then a short plain HiGHS solve on the LP's columns, which closes small
+   instances at once;
 2. a location-allocation heuristic: open the ``p`` sites the LP opens most, assign points
    to them as a generalized assignment problem (:func:`~spm_models.territory.gap_solve.solve_gap`),
    move each centre to the best site of its own cluster and re-assign, while it improves;
    re-solve a few neighbouring territories exactly; then let HiGHS re-choose the centres on
    which the LP and the incumbent disagree (:func:`lp_guided_search`);
 3. reduced-cost fixing: a column whose reduced cost exceeds the incumbent's gap to the LP
-   bound cannot be in a better solution and is dropped;
+   bound cannot be in a better solution and is dropped, with its link row;
 4. HiGHS on what is left, started from the incumbent. The bound reported holds for the
    whole model: the smaller of that MIP's bound and the LP bound plus the smallest dropped
    reduced cost.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -29,7 +32,13 @@ from spm_models.territory.gap_instances import GapInstance
 from spm_models.territory.gap_search import descend, repair, total_cost
 from spm_models.territory.gap_solve import solve_gap
 from spm_models.territory.model import AssignmentModel
+from spm_models.territory.pmedian_lp import PricedLP, priced_lp, solve_on_columns
 from spm_models.territory.solve import SolveOutcome, SolveStatus, classify, solve_linear
+
+#: Share of the heuristic's time for allocation, swaps and re-centring; then of what is
+#: left, the share for the regional re-solves; the LP-guided re-solve has the rest.
+SWAP_SHARE = 0.4
+REGIONAL_SHARE = 0.5
 
 
 def solve_pmedian_exact(
@@ -66,24 +75,26 @@ def solve_pmedian_exact(
     t0 = time.perf_counter()
     budget = time_limit if time_limit is not None else 3600.0
     linear = model.linear
-    lp = solve_linear(linear, relax=True, threads=threads)
-    if lp.status != SolveStatus.OPTIMAL:
+    lp = _relaxation(model, threads)
+    if lp is None:
         return solve_linear(linear, time_limit=time_limit, mip_gap=mip_gap, threads=threads)
     end = t0 + budget
 
     def left() -> float:
         return end - time.perf_counter()
 
-    # Small instances close in a short plain solve; keep its answer when it proves. On large
-    # ones the LP alone can take much of the budget, so every share is capped by what is left.
-    quick = solve_linear(
-        linear,
+    # Small instances close in a short plain solve on the LP's columns; keep its answer when
+    # it proves optimality for the whole model. On large ones the LP alone can take much of
+    # the budget, so every share is capped by what is left.
+    quick = _proven_on_generated(
+        model,
+        lp,
         time_limit=max(min(quick_share * budget, left()), 0.5),
         mip_gap=mip_gap,
         threads=threads,
     )
     if quick.status == SolveStatus.OPTIMAL:
-        return quick
+        return replace(quick, runtime_s=time.perf_counter() - t0)
     heur_until = min(time.perf_counter() + heuristic_share * budget, end - 0.5)
     x0 = location_allocation(model, lp.x, until=heur_until)
     if x0 is not None and linear.max_violation(x0) > 1e-6:
@@ -91,17 +102,22 @@ def solve_pmedian_exact(
     if quick.x is not None and (x0 is None or quick.objective < linear.evaluate(x0)):
         x0 = quick.x
     ub = linear.evaluate(x0) if x0 is not None else math.inf
-    rc = lp.col_dual
+    rc = lp.reduced_cost
     slack = ub - lp.objective
     threshold = slack - 1.0 + 1e-6 if linear.integral_objective else slack + 1e-9
     keep = rc <= threshold
     if x0 is not None:
         keep |= x0 > 0.5
-    dropped = rc[~keep]
-    floor = lp.objective + float(dropped.min()) if dropped.size else math.inf
-    cols = np.flatnonzero(keep)
-    sub = linear.with_bounds(linear.col_lower, np.where(keep, linear.col_upper, 0.0))
-    out = solve_linear(sub, time_limit=max(left(), 0.5), mip_gap=mip_gap, start=x0, threads=threads)
+    floor = _floor(lp, keep)
+    out = solve_on_columns(
+        model,
+        linear.col_lower,
+        np.where(keep, linear.col_upper, 0.0),
+        time_limit=max(left(), 0.5),
+        mip_gap=mip_gap,
+        start=x0,
+        threads=threads,
+    )
     x = out.x
     obj = out.objective if x is not None else math.nan
     if x0 is not None and (x is None or ub < obj):
@@ -110,12 +126,59 @@ def solve_pmedian_exact(
     bound = max(bound, lp.objective)
     status, bound, gap = classify(obj, bound, linear.integral_objective, x is not None)
     detail = (
-        f"LP {lp.objective:.6g}; heuristic {ub:.6g}; kept {len(cols)} of {linear.n_cols} "
-        f"columns; {out.detail}"
+        f"LP {lp.objective:.6g} ({lp.rounds} pricing rounds); heuristic {ub:.6g}; "
+        f"kept {int(keep.sum())} of {linear.n_cols} columns; {out.detail}"
     )
     return SolveOutcome(
         status, obj, bound, gap, x, out.solver, time.perf_counter() - t0, detail=detail
     )
+
+
+def _relaxation(model: AssignmentModel, threads: int | None) -> PricedLP | None:
+    """The LP by pricing, or by a solve of the whole LP when pricing does not converge."""
+    priced = priced_lp(model, threads=threads)
+    if priced is not None:
+        return priced
+    lp = solve_linear(model.linear, relax=True, threads=threads)
+    if lp.status != SolveStatus.OPTIMAL or lp.x is None or lp.col_dual is None:
+        return None
+    every = np.ones(model.linear.n_cols, dtype=bool)
+    return PricedLP(lp.objective, lp.x, lp.col_dual, every, 1)
+
+
+def _floor(lp: PricedLP, keep: np.ndarray) -> float:
+    """Lower bound on any solution that uses a column outside ``keep``.
+
+    Such a solution costs at least the LP bound plus that column's reduced cost, because the
+    LP duals are feasible for the whole model.
+    """
+    dropped = lp.reduced_cost[~keep]
+    return lp.objective + float(dropped.min()) if dropped.size else math.inf
+
+
+def _proven_on_generated(
+    model: AssignmentModel,
+    lp: PricedLP,
+    *,
+    time_limit: float,
+    mip_gap: float,
+    threads: int | None,
+) -> SolveOutcome:
+    """A plain HiGHS solve on the LP's columns, its bound valid for the whole model."""
+    linear = model.linear
+    out = solve_on_columns(
+        model,
+        linear.col_lower,
+        np.where(lp.generated, linear.col_upper, 0.0),
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        threads=threads,
+    )
+    if out.x is None:
+        return out
+    bound = max(min(out.bound, _floor(lp, lp.generated)), lp.objective)
+    status, bound, gap = classify(out.objective, bound, linear.integral_objective, True)
+    return replace(out, status=status, bound=bound, gap=gap)
 
 
 def _dense(model: AssignmentModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -154,12 +217,16 @@ def location_allocation(
     sites = np.sort(np.argsort(-x_lp[k : k + model.n_agents], kind="stable")[:p])
     best_x, best_obj = None, math.inf
     seen: set[tuple[int, ...]] = set()
+    # On large instances one swap pass alone can outlast the budget; each stage keeps a
+    # share of it for the exact re-solves after it, which improve such instances most.
+    start = time.perf_counter()
+    swaps_until = start + SWAP_SHARE * (until - start)
     for _ in range(rounds):
         key = tuple(int(s) for s in sites)
-        if key in seen or time.perf_counter() >= until:
+        if key in seen or time.perf_counter() >= swaps_until:
             break
         seen.add(key)
-        per = max((until - time.perf_counter()) / 4, 0.3)
+        per = max((swaps_until - time.perf_counter()) / 4, 0.3)
         agent_of = _allocate(cost, demand, capacity, sites, per)
         if agent_of is None:
             break
@@ -167,14 +234,21 @@ def location_allocation(
         obj = model.linear.evaluate(x)
         if obj < best_obj - 1e-9:
             best_x, best_obj = x, obj
-        moved = _swap_search(cost, demand, capacity, sites, until)
+        moved = _swap_search(cost, demand, capacity, sites, swaps_until)
         sites = moved if moved is not None else _recentre(cost, demand, capacity, sites, agent_of)
     if best_x is None:
         return None
     sites = np.flatnonzero(best_x[k:] > 0.5)
     site_of = model.arc_agent[model.choice_from_x(best_x)]
+    regional_until = time.perf_counter() + REGIONAL_SHARE * (until - time.perf_counter())
     sites, site_of = _regional_search(
-        cost, demand, capacity, sites, site_of, until, integral=model.linear.integral_objective
+        cost,
+        demand,
+        capacity,
+        sites,
+        site_of,
+        regional_until,
+        integral=model.linear.integral_objective,
     )
     regional = _columns(model, sites, site_of)
     if model.linear.evaluate(regional) < best_obj:
@@ -225,8 +299,9 @@ def lp_guided_search(
     lower[k:][keep_open] = 1.0
     upper[k:][shut] = 0.0
     upper[:k][shut[model.arc_agent]] = 0.0
-    sub = linear.with_bounds(lower, upper)
-    out = solve_linear(sub, time_limit=left, mip_gap=1e-9, start=x_best, threads=1)
+    out = solve_on_columns(
+        model, lower, upper, time_limit=left, mip_gap=1e-9, start=x_best, threads=1
+    )
     return out.x if out.x is not None and linear.max_violation(out.x) <= 1e-6 else None
 
 
