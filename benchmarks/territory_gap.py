@@ -6,6 +6,7 @@ Usage::
     python benchmarks/territory_gap.py gap FILE... --time-limit 60 --plain-limit 60
     python benchmarks/territory_gap.py cpmp                # pmedcap1-01 .. -20
     python benchmarks/territory_gap.py cpmp FILE... --time-limit 30 --plain-limit 30
+    python benchmarks/territory_gap.py cpmp SJC1.dat SJC2.dat --time-limit 60  # 'n p' layout
     python benchmarks/territory_gap.py gap --data DIR      # another data folder
 
 Every problem is solved twice on the same model in the same run: by our path
@@ -41,6 +42,18 @@ KNOWN_OPTIMA = {
     # gapd (minimisation): best-known values of the literature (Posta, Ferland & Michelon
     # 2012, as listed with the data; problem 1 is a proven optimum).
     "gapd": [6353, 12742, 6347, 12430, 6185, 12235],
+}
+
+
+#: Published optima of the Lorena-Senne instances (second layout; Stefanello, Araujo and
+#: Mueller 2015). Files of that layout carry no optimum, so the file name looks it up.
+PUBLISHED_OPTIMA = {
+    "SJC1": 17288.99,
+    "SJC2": 33270.94,
+    "SJC3a": 45335.16,
+    "SJC3b": 40635.80,
+    "SJC4a": 61925.51,
+    "SJC4b": 52458.00,
 }
 
 
@@ -122,7 +135,7 @@ def run_cpmp(files: list[Path], limit: float, plain_limit: float) -> dict[str, l
                         out.gap,
                         out.status,
                         time.perf_counter() - t0,
-                        problem.best_known,
+                        problem.best_known or PUBLISHED_OPTIMA.get(problem.name),
                     )
                 )
     return rows
