@@ -24,6 +24,7 @@ from spm_models.errors import InputDataError, param_error
 from spm_models.territory.gap_instances import PmedcapInstance
 from spm_models.territory.geo import distance_matrix_km
 from spm_models.territory.model import AssignmentModel, LinearModel, Resource, build_assignment
+from spm_models.territory.pmedian_solve import solve_pmedian_exact
 from spm_models.territory.solve import SolveOutcome, SolveStatus, solve_linear
 
 
@@ -184,14 +185,17 @@ def choose_centres(
     max_sites: int = 50,
     seed: int = 0,
     time_limit: float | None = 60.0,
-    nearest_sites: int = 25,
+    nearest_sites: int | None = None,
 ) -> CentreResult:
     """Choose where territories should be centred (and how many) for a green-field design.
 
     Accounts are grouped into at most ``max_sites`` geographic clusters (weighted k-means),
     whose workload-weighted centroids are both the demand points and the candidate centres;
     a capacitated p-median then picks ``n_territories`` centres, each carrying at most
-    ``(1 + tolerance)`` times the mean workload.
+    ``(1 + tolerance)`` times the mean workload. It is solved by
+    :func:`~spm_models.territory.pmedian_solve.solve_pmedian_exact` over every
+    cluster-centre pair, so status, bound and gap hold for the whole model (a model of
+    each cluster's nearest centres can prove an "optimum" that the whole model beats).
 
     Parameters
     ----------
@@ -210,8 +214,9 @@ def choose_centres(
         Seed of the clustering.
     time_limit : float, optional
         Seconds for the MIP.
-    nearest_sites : int
-        Each cluster may join only its nearest candidate centres.
+    nearest_sites : int, optional
+        When given, each cluster may join only its nearest candidate centres (a smaller
+        model, whose bound holds for that model only). Default: every centre.
 
     Returns
     -------
@@ -255,12 +260,11 @@ def choose_centres(
     dist = distance_matrix_km(lat, lon, lat, lon)
     cap = (1 + tolerance) * total / n_territories
     cost = dist * demand[:, None]
-    if len(lat) > nearest_sites:
-        # Each cluster may only join one of its nearest candidate centres: keeps the MIP small.
+    if nearest_sites is not None and len(lat) > nearest_sites:
         far = np.argsort(dist, axis=1)[:, nearest_sites:]
         np.put_along_axis(cost, far, np.inf, axis=1)
     model = build_pmedian(cost, demand, n_territories, cap)
-    out = solve_pmedian(model, time_limit=time_limit)
+    out = solve_pmedian_exact(model, time_limit=time_limit)
     if out.status == SolveStatus.INFEASIBLE:
         from spm_models.errors import InfeasibleModelError
 

@@ -93,7 +93,9 @@ def solve_pmedian_exact(
         mip_gap=mip_gap,
         threads=threads,
     )
-    if quick.status == SolveStatus.OPTIMAL:
+    if quick.status == SolveStatus.OPTIMAL or (
+        quick.status == SolveStatus.INFEASIBLE and lp.generated.all()
+    ):
         return replace(quick, runtime_s=time.perf_counter() - t0)
     heur_until = min(time.perf_counter() + heuristic_share * budget, end - 0.5)
     x0 = location_allocation(model, lp.x, until=heur_until)
@@ -118,6 +120,9 @@ def solve_pmedian_exact(
         start=x0,
         threads=threads,
     )
+    if out.status == SolveStatus.INFEASIBLE and x0 is None and keep.all():
+        # Nothing was left out, so no assignment exists (the LP may still split a point).
+        return replace(out, runtime_s=time.perf_counter() - t0)
     x = out.x
     obj = out.objective if x is not None else math.nan
     if x0 is not None and (x is None or ub < obj):

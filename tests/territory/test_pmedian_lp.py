@@ -7,11 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from spm_models.territory import SolveStatus
+from spm_models.errors import InfeasibleModelError
+from spm_models.territory import SolveStatus, choose_centres
 from spm_models.territory.pmedian import build_pmedian
 from spm_models.territory.pmedian_lp import priced_lp, restricted_model, solve_on_columns
 from spm_models.territory.pmedian_solve import solve_pmedian_exact
 from spm_models.territory.solve import solve_linear
+from tests.territory.toy import km, line_company
 
 pytestmark = pytest.mark.solver
 
@@ -87,3 +89,23 @@ def test_the_exact_solve_proves_optimality_from_the_priced_lp() -> None:
     assert out.objective == pytest.approx(plain.objective, rel=1e-6)
     assert out.status == SolveStatus.OPTIMAL
     assert math.isfinite(out.bound) and out.bound <= plain.objective + 1e-6
+
+
+def test_an_assignment_the_lp_can_split_but_no_centre_can_hold_is_proven_infeasible() -> None:
+    # The middle point's demand of 5 fits no site of capacity 3, though the LP splits it.
+    cost = np.array([[0.0, 1.0, 2.0], [1.0, 0.0, 1.0], [2.0, 1.0, 0.0]])
+    model = build_pmedian(cost, np.array([1.0, 5.0, 1.0]), 2, 3.0)
+    assert solve_pmedian_exact(model, time_limit=10).status == SolveStatus.INFEASIBLE
+
+
+def test_green_field_centres_are_chosen_over_every_pair() -> None:
+    # Four accounts a degree apart on the equator, one territory holding all of them. Among
+    # each cluster's two nearest centres, the two ends share none: no design. Over every
+    # pair, the centre is an inner point: 1 + 0 + 1 + 2 degrees of travel.
+    accounts, _ = line_company([0.0, 1.0, 2.0, 3.0], [0.0])
+    with pytest.raises(InfeasibleModelError):
+        choose_centres(accounts, n_territories=1, max_sites=4, nearest_sites=2)
+    res = choose_centres(accounts, n_territories=1, max_sites=4)
+    assert res.status == SolveStatus.OPTIMAL
+    assert res.objective == pytest.approx(4 * km(1.0), rel=1e-6)
+    assert res.centres["lon"].round(6).tolist() in ([1.0], [2.0])
