@@ -48,7 +48,7 @@ def solve_pmedian_exact(
     mip_gap: float = 1e-6,
     threads: int | None = 1,
     quick_share: float = 0.1,
-    heuristic_share: float = 0.5,
+    heuristic_share: float = 0.8,
 ) -> SolveOutcome:
     """Solve a capacitated p-median model to proven optimality where time allows.
 
@@ -65,7 +65,10 @@ def solve_pmedian_exact(
     quick_share : float
         Share of the budget for a first plain HiGHS solve (small instances close there).
     heuristic_share : float
-        Largest share of the budget the heuristic may use.
+        Largest share of the budget the heuristic may use. Small instances finish their
+        heuristic early and leave the rest to HiGHS; on 300-400 points the final HiGHS solve
+        rarely improves a heuristic answer that is percents from the bound, while the
+        heuristic's re-solves still do.
 
     Returns
     -------
