@@ -419,7 +419,9 @@ def _regional_search(
         others = np.setdiff1d(sites, grp)
         free = np.setdiff1d(np.arange(cost.shape[1]), others)
         reach = cost[pts][:, free].sum(axis=0)
-        cand = free[np.argsort(reach)[: max(2 * len(pts), 20)]]
+        # As many candidate sites as points: on 300-400 points, twice as many made each
+        # re-solve slower and the search 0.6% worse after 30 s.
+        cand = free[np.argsort(reach)[: max(len(pts), 20)]]
         cand = np.union1d(cand, grp)
         sub_cost = cost[pts][:, cand]
         model = build_pmedian(sub_cost, demand[pts], g, capacity[cand], integral_objective=integral)
