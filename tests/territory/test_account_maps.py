@@ -1,0 +1,34 @@
+"""Account-level territory maps over the states, with Alaska and Hawaii insets."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd
+
+from spm_models.territory import align_territories
+from spm_models.territory.account_maps import account_map_skip, plot_account_maps
+
+
+def test_accounts_outside_the_states_keep_the_plain_plot() -> None:
+    assert account_map_skip(pd.DataFrame({"account_id": ["A1"]})) == (
+        "the accounts have no state column"
+    )
+    mixed = pd.DataFrame({"account_id": ["A1", "A2"], "state": ["TX", "ON"]})
+    assert account_map_skip(mixed) == "some accounts lie outside the US states (ON)"
+    assert account_map_skip(pd.DataFrame({"account_id": ["A1"], "state": ["TX"]})) is None
+
+
+def test_today_and_proposed_side_by_side_over_the_states(tiny_company) -> None:
+    accounts, reps = tiny_company.accounts, tiny_company.reps
+    assert account_map_skip(accounts) is None
+    res = align_territories(accounts, reps, tolerance=0.2, max_disruption=0.5, time_limit=20)
+    fig = plot_account_maps(res, accounts, reps, title="Territories by account")
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.get_title()]
+    assert titles == ["Today", "Proposed (bright: accounts that change rep)"]
+    # Each panel draws the state outlines under the accounts of its frame.
+    main = [ax for ax in fig.axes if ax.get_title()]
+    assert all(len(ax.collections) >= 3 for ax in main)  # states, accounts, homes
+    assert fig._suptitle.get_text() == "Territories by account"
