@@ -120,19 +120,28 @@ class LinearModel:
             self.integral_objective,
         )
 
-    def subset_columns(self, cols: np.ndarray) -> LinearModel:
-        """The model restricted to some columns (the others fixed at 0 and dropped)."""
+    def subset_columns(self, cols: np.ndarray, rows: np.ndarray | None = None) -> LinearModel:
+        """The model restricted to some columns (the others fixed at 0 and dropped).
+
+        ``rows``, when given, keeps only those rows too: rows that only held dropped columns
+        (a p-median link row of a dropped pair) need not reach the solver.
+        """
         cols = np.asarray(cols, dtype=np.int64)
+        matrix, lower, upper, names = self.matrix, self.row_lower, self.row_upper, self.row_names
+        if rows is not None:
+            rows = np.asarray(rows, dtype=np.int64)
+            matrix, lower, upper = matrix[rows], lower[rows], upper[rows]
+            names = tuple(names[r] for r in rows)
         return LinearModel(
             self.name,
             self.col_cost[cols],
             self.col_lower[cols],
             self.col_upper[cols],
             self.integer[cols],
-            self.matrix.tocsc()[:, cols].tocsr(),
-            self.row_lower,
-            self.row_upper,
-            self.row_names,
+            matrix.tocsc()[:, cols].tocsr(),
+            lower,
+            upper,
+            names,
             tuple(self.col_names[j] for j in cols),
             self.objective_offset,
             self.integral_objective,

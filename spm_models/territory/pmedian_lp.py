@@ -142,21 +142,7 @@ def restricted_model(model: AssignmentModel, keep: np.ndarray) -> tuple[LinearMo
     # Rows: assignment (n), capacity (m), one link row per pair (k), the centre count.
     pairs = cols[cols < k]
     rows = np.concatenate([np.arange(n + m), n + m + pairs, [n + m + k]])
-    matrix = linear.matrix[rows][:, cols].tocsr()
-    sub = LinearModel(
-        linear.name,
-        linear.col_cost[cols],
-        linear.col_lower[cols],
-        linear.col_upper[cols],
-        linear.integer[cols],
-        matrix,
-        linear.row_lower[rows],
-        linear.row_upper[rows],
-        tuple(linear.row_names[r] for r in rows),
-        tuple(linear.col_names[c] for c in cols),
-        linear.objective_offset,
-        linear.integral_objective,
-    )
+    sub = linear.subset_columns(cols, rows)
     return sub, cols
 
 
