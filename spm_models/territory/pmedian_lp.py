@@ -105,7 +105,7 @@ def priced_lp(
             x = np.zeros(linear.n_cols)
             x[cols] = lp.x
             return PricedLP(lp.objective, x, rc, active.copy(), rounds)
-        active[_most_negative_per_point(candidates, rc, model.arc_item, ADDED_PER_POINT)] = True
+        active[_lowest_per_point(candidates, rc, model.arc_item, ADDED_PER_POINT)] = True
     return None
 
 
@@ -201,19 +201,15 @@ def _nearest_columns(model: AssignmentModel, nearest: int) -> np.ndarray:
     k = model.n_arcs
     keep = np.zeros(model.linear.n_cols, dtype=bool)
     keep[k:] = True
-    order = np.lexsort((model.arc_cost, model.arc_item))
-    item = model.arc_item[order]
-    first = np.searchsorted(item, item, side="left")
-    rank = np.arange(k) - first
-    keep[order[rank < nearest]] = True
+    keep[_lowest_per_point(np.arange(k), model.arc_cost, model.arc_item, nearest)] = True
     return keep
 
 
-def _most_negative_per_point(
-    candidates: np.ndarray, rc: np.ndarray, arc_item: np.ndarray, per_point: int
+def _lowest_per_point(
+    arcs: np.ndarray, value: np.ndarray, arc_item: np.ndarray, per_point: int
 ) -> np.ndarray:
-    """The ``per_point`` most negative reduced-cost candidates of each point."""
-    order = candidates[np.lexsort((rc[candidates], arc_item[candidates]))]
+    """Of ``arcs``, the ``per_point`` with the lowest ``value`` for each point."""
+    order = arcs[np.lexsort((value[arcs], arc_item[arcs]))]
     item = arc_item[order]
-    first = np.searchsorted(item, item, side="left")
-    return order[(np.arange(len(order)) - first) < per_point]
+    rank = np.arange(len(order)) - np.searchsorted(item, item, side="left")
+    return order[rank < per_point]
