@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from spm_models.geography.projection import albers_km
-from spm_models.territory.maps import _area_of, _draw, _homes, _panel_axes, _rings
+from spm_models.territory.maps import _area_of, _draw, _homes, _panel_axes, fit_to_shapes
 
 
 def account_map_skip(accounts: pd.DataFrame) -> str | None:
@@ -113,9 +113,4 @@ def _draw_area(ax, area, a, state, colours, moved, states, homes) -> None:
     hx, hy = albers_km(h["lon"].to_numpy(), h["lat"].to_numpy(), area)
     ax.scatter(hx, hy, s=16, marker="o", facecolor="black", edgecolor="white", linewidth=0.6,
                zorder=5)  # fmt: skip
-    rings = [r for g in shown["geometry"] for r in _rings(g, area)]
-    allxy = np.vstack(rings)
-    lo, hi = allxy.min(axis=0), allxy.max(axis=0)
-    pad = 0.02 * (hi - lo)
-    ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
-    ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+    fit_to_shapes(ax, shown["geometry"], area)

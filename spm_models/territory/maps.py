@@ -72,12 +72,16 @@ def _frame(axes: dict, units: pd.DataFrame, states: pd.DataFrame) -> None:
         if not len(shown) or not (units["state"].map(_area_of) == area).any():
             ax.set_visible(False)
             continue
-        rings = [r for g in shown["geometry"] for r in _rings(g, area)]
-        allxy = np.vstack(rings)
-        lo, hi = allxy.min(axis=0), allxy.max(axis=0)
-        pad = 0.02 * (hi - lo)
-        ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
-        ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
+        fit_to_shapes(ax, shown["geometry"], area)
+
+
+def fit_to_shapes(ax, geoms, area: str) -> None:
+    """Set the frame's limits to the projected shapes, with a 2% margin."""
+    allxy = np.vstack([r for g in geoms for r in _rings(g, area)])
+    lo, hi = allxy.min(axis=0), allxy.max(axis=0)
+    pad = 0.02 * (hi - lo)
+    ax.set_xlim(lo[0] - pad[0], hi[0] + pad[0])
+    ax.set_ylim(lo[1] - pad[1], hi[1] + pad[1])
 
 
 def unit_colours(unit_rep: np.ndarray, edges: np.ndarray) -> np.ndarray:
