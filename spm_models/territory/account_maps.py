@@ -4,7 +4,8 @@ Accounts are dots coloured by territory, drawn over the outlines of the states t
 in, today and proposed side by side. On the proposed side the accounts that keep their rep
 are faded, so the moved ones stand out in their new territory's colour without a ring
 each. Accounts outside the US states cannot be placed on this map:
-:func:`account_map_skip` says so and the caller keeps the plain longitude/latitude plot.
+:func:`account_map_skip` says so and :func:`account_map_figures` keeps the plain
+longitude/latitude plots.
 """
 
 from __future__ import annotations
@@ -30,12 +31,39 @@ def account_map_skip(accounts: pd.DataFrame) -> str | None:
     return None
 
 
-#: What the account maps show, for the page (the static report has no legend hints).
-ACCOUNT_MAP_SENTENCE = (
+#: What each kind of account map shows, for the page.
+STATES_SENTENCE = (
     "Each dot is an account, coloured by its territory, over the states it lies in; black "
     "dots are rep homes. On the proposed map the accounts that change rep are bright and "
     "the others faded."
 )
+PLAIN_SENTENCE = (
+    "Each dot is an account, coloured by its territory; stars are rep homes, crosses vacant "
+    "seats. On the proposed map, accounts that change rep are ringed in black."
+)
+
+
+def account_map_figures(result, accounts: pd.DataFrame, reps: pd.DataFrame) -> tuple[str, list]:
+    """The territory page's account-level maps and the sentence that explains them.
+
+    On the map of the states when every account lies in one (:func:`plot_account_maps`),
+    otherwise today's and the proposed alignment by longitude and latitude.
+
+    Returns
+    -------
+    tuple of (str, list of matplotlib.figure.Figure)
+    """
+    if account_map_skip(accounts) is None:
+        title = "Territories by account, today and proposed"
+        return STATES_SENTENCE, [plot_account_maps(result, accounts, reps, title=title)]
+    from spm_models.territory.plots import plot_alignment_map
+
+    return PLAIN_SENTENCE, [
+        plot_alignment_map(result, reps, which="before", title="Current alignment"),
+        plot_alignment_map(
+            result, reps, which="after", title="Proposed alignment, moved accounts ringed"
+        ),
+    ]
 
 
 def plot_account_maps(result, accounts: pd.DataFrame, reps: pd.DataFrame, *, title: str):
